@@ -1,0 +1,102 @@
+// `npm run bench`: warm latency of one admission through the core (decode → decide → render → merge →
+// patch → response), as medians and p99s over many runs. Numbers go to BENCHMARKS.md by hand, with the
+// date and the machine; tests never assert timings.
+import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { resolve } from "node:path";
+import { parse } from "yaml";
+import { admit } from "../core/admission/admit.ts";
+import { defaultEngine } from "../core/engine.ts";
+import type { JsonObject } from "../core/json.ts";
+
+const SHARED = resolve(process.cwd(), "../shared");
+
+function helloPod(): JsonObject {
+  const deployment = parse(
+    readFileSync(resolve(SHARED, "fixtures/istio/inputs/hello.yaml"), "utf8"),
+  ) as JsonObject;
+  const template = (deployment.spec as JsonObject).template as JsonObject;
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      ...(template.metadata as JsonObject),
+      generateName: "hello-fake-",
+      ownerReferences: [
+        { apiVersion: "apps/v1", kind: "ReplicaSet", name: "hello-fake", controller: true, uid: "u" },
+      ],
+    },
+    spec: template.spec as JsonObject,
+  };
+}
+
+/** Istio's BenchmarkInjection case: one app container with 2,000 env vars. */
+function manyEnvPod(): JsonObject {
+  const pod = helloPod();
+  const container = ((pod.spec as JsonObject).containers as JsonObject[])[0] as JsonObject;
+  container.env = Array.from({ length: 2000 }, (_, i) => ({ name: `ENV_${i}`, value: `value-${i}` }));
+  return pod;
+}
+
+function review(pod: JsonObject, uid: string): JsonObject {
+  return {
+    apiVersion: "admission.k8s.io/v1",
+    kind: "AdmissionReview",
+    request: {
+      uid,
+      kind: { group: "", version: "v1", kind: "Pod" },
+      namespace: "default",
+      operation: "CREATE",
+      object: pod,
+    },
+  };
+}
+
+interface Stats {
+  median: number;
+  p99: number;
+  n: number;
+}
+
+function measure(n: number, run: (i: number) => void): Stats {
+  for (let i = 0; i < Math.min(200, n); i++) run(i);
+  const times = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    run(i);
+    times[i] = Number(process.hrtime.bigint() - t0) / 1e6;
+  }
+  times.sort();
+  return { median: times[Math.floor(n / 2)] ?? 0, p99: times[Math.floor(n * 0.99)] ?? 0, n };
+}
+
+const engine = defaultEngine();
+const hello = helloPod();
+const many = manyEnvPod();
+
+function check(body: JsonObject): void {
+  const res = admit(body, engine).review.response;
+  if (!res.allowed || !res.patch) throw new Error(`bench pod was not injected: ${res.status?.message}`);
+}
+
+const rows: [string, Stats][] = [];
+rows.push([
+  "hello pod, warm (replicas: same rendered text)",
+  measure(5000, (i) => check(review(hello, `u${i}`))),
+]);
+rows.push([
+  "hello pod, every pod distinct (rendered text never repeats)",
+  measure(2000, (i) => {
+    const pod = structuredClone(hello);
+    ((pod.metadata as JsonObject).labels as JsonObject).app = `hello-${i}`;
+    check(review(pod, `d${i}`));
+  }),
+]);
+rows.push(["pod with 2,000 env vars", measure(500, (i) => check(review(many, `m${i}`)))]);
+
+const cpu = cpus()[0]?.model ?? "unknown cpu";
+console.log(`outrigger bench — node ${process.version}, ${cpus().length} × ${cpu}`);
+console.log("| case | median (ms) | p99 (ms) | runs |");
+console.log("|---|---|---|---|");
+for (const [name, s] of rows)
+  console.log(`| ${name} | ${s.median.toFixed(3)} | ${s.p99.toFixed(3)} | ${s.n} |`);

@@ -1,0 +1,106 @@
+import { type Decision, decide, decisionInput } from "../decide/decide.ts";
+import type { Engine } from "../engine.ts";
+import { injectPod } from "../inject/pod.ts";
+import { isObject, type JsonObject } from "../json.ts";
+import { createPatch } from "../patch/patch.ts";
+import { parseInjectEnvs } from "./path-envs.ts";
+import { allowed, denied, patched } from "./response.ts";
+import { type AdmissionReviewResponse, decodeReview } from "./review.ts";
+
+/** What happened to one admission, for the handler's structured log line. Carries no pod content. */
+export interface AdmissionLog {
+  uid: string;
+  /** `<namespace>/<name>`, or `<namespace>/<generateName>*****` for pods a controller has not named yet. */
+  pod?: string;
+  outcome: "injected" | "skipped" | "denied" | "unchanged";
+  decision?: Pick<Decision, "rule" | "reasons">;
+  templates?: string[];
+  patchOps?: number;
+  message?: string;
+  warnings: string[];
+}
+
+export interface AdmitResult {
+  review: AdmissionReviewResponse;
+  log: AdmissionLog;
+  /** The injected pod, when there is one (the CLI and tests use it; handlers do not). */
+  pod?: JsonObject;
+}
+
+/**
+ * One AdmissionReview (already parsed from JSON) → its answer. `path` is the request path the API
+ * server called, which carries the cluster identity (`/inject/cluster/<id>/net/<net>`).
+ * Never throws: whatever the input, the answer is a well-formed AdmissionReview.
+ */
+export function admit(body: unknown, engine: Engine, path = "/inject"): AdmitResult {
+  const decoded = decodeReview(body);
+  if (!decoded.ok) {
+    return {
+      review: denied(decoded.apiVersion, decoded.uid, decoded.message),
+      log: { uid: decoded.uid, outcome: "denied", message: decoded.message, warnings: [] },
+    };
+  }
+  const { apiVersion, uid, namespace } = decoded.request;
+  const original = withoutManagedFields(decoded.request.pod);
+  const input = decisionInput(original, namespace);
+  const log: AdmissionLog = { uid, pod: podRef(original, input.namespace), outcome: "skipped", warnings: [] };
+
+  const decision = decide(input, engine.config);
+  log.decision = { rule: decision.rule, reasons: decision.reasons };
+  log.warnings.push(...decision.warnings);
+  if (!decision.inject) return { review: allowed(apiVersion, uid), log };
+
+  const injected = injectPod(withNamespace(original, input.namespace), {
+    config: engine.config,
+    templates: engine.templates,
+    pathEnvs: parseInjectEnvs(path),
+  });
+  if (!injected.ok) {
+    return {
+      review: denied(apiVersion, uid, injected.error),
+      log: { ...log, outcome: "denied", message: injected.error },
+    };
+  }
+  const ops = createPatch(original, withoutFilledNamespace(injected.value.pod, original));
+  return {
+    review: patched(apiVersion, uid, ops),
+    log: {
+      ...log,
+      outcome: ops.length > 0 ? "injected" : "unchanged",
+      templates: injected.value.templates,
+      patchOps: ops.length,
+    },
+    pod: injected.value.pod,
+  };
+}
+
+/**
+ * The diff's left side is the pod as received minus managedFields: huge, irrelevant, and absent from
+ * both sides so it yields no operation.
+ */
+function withoutManagedFields(pod: JsonObject): JsonObject {
+  if (!isObject(pod.metadata) || !("managedFields" in pod.metadata)) return pod;
+  const { managedFields: _, ...meta } = pod.metadata;
+  return { ...pod, metadata: meta };
+}
+
+/** Templates see the namespace the pod will live in; pods from controllers arrive without one. */
+function withNamespace(pod: JsonObject, namespace: string): JsonObject {
+  const meta = isObject(pod.metadata) ? pod.metadata : {};
+  if (meta.namespace || !namespace) return pod;
+  return { ...pod, metadata: { ...meta, namespace } };
+}
+
+/** The API server fills the namespace itself; the patch does not restate it (Istio's does not either). */
+function withoutFilledNamespace(pod: JsonObject, original: JsonObject): JsonObject {
+  const had = isObject(original.metadata) && original.metadata.namespace !== undefined;
+  if (had || !isObject(pod.metadata)) return pod;
+  const { namespace: _, ...meta } = pod.metadata;
+  return { ...pod, metadata: meta };
+}
+
+function podRef(pod: JsonObject, namespace: string): string {
+  const meta = isObject(pod.metadata) ? pod.metadata : {};
+  if (typeof meta.name === "string" && meta.name) return `${namespace}/${meta.name}`;
+  return `${namespace}/${typeof meta.generateName === "string" ? meta.generateName : ""}*****`;
+}

@@ -1,0 +1,80 @@
+import type { Engine } from "../engine.ts";
+import { type AdmissionLog, admit } from "./admit.ts";
+import { denied } from "./response.ts";
+import { REVIEW_VERSIONS } from "./review.ts";
+
+/**
+ * The HTTP side of the webhook contract, with no server in it: every front end (Cloud Function,
+ * Lambda, local server, the CLI's `review`) hands over method-less facts of a request and writes
+ * back what comes out. Transport errors are HTTP statuses; anything that parses is answered 200 with
+ * an AdmissionReview, allowed or not, because that is what the API server acts on.
+ */
+
+/** The API server's own limit on a request body (and Istio's): bigger is not a pod. */
+export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+export interface HttpAdmissionRequest {
+  path: string;
+  contentType: string | undefined;
+  body: Uint8Array | string | undefined;
+}
+
+export interface HttpAdmissionResponse {
+  status: number;
+  contentType: "application/json" | "text/plain; charset=utf-8";
+  body: string;
+  log: AdmissionLog;
+}
+
+export function admitHttp(req: HttpAdmissionRequest, engine: Engine): HttpAdmissionResponse {
+  const size =
+    req.body === undefined
+      ? 0
+      : typeof req.body === "string"
+        ? Buffer.byteLength(req.body)
+        : req.body.byteLength;
+  if (size > MAX_BODY_BYTES) {
+    return text(400, `request entity too large: ${size} bytes; the limit is ${MAX_BODY_BYTES}`);
+  }
+  if (size === 0) return text(400, "no body found");
+  if (!isJson(req.contentType)) {
+    return text(415, `invalid Content-Type ${JSON.stringify(req.contentType ?? "")}, want application/json`);
+  }
+  const raw = typeof req.body === "string" ? req.body : Buffer.from(req.body as Uint8Array).toString("utf8");
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch (e) {
+    const reason = e instanceof RangeError ? "nested too deeply" : "not valid JSON";
+    const review = denied(REVIEW_VERSIONS[0], "", `could not decode body: ${reason}`);
+    return {
+      status: 200,
+      contentType: "application/json",
+      body: JSON.stringify(review),
+      log: failure(reason),
+    };
+  }
+  const result = admit(body, engine, req.path);
+  return {
+    status: 200,
+    contentType: "application/json",
+    body: JSON.stringify(result.review),
+    log: result.log,
+  };
+}
+
+/** `application/json`, optionally with `charset=utf-8` (Istio refuses the parameter; real clients send it). */
+function isJson(contentType: string | undefined): boolean {
+  if (!contentType) return false;
+  const [type, ...params] = contentType.split(";").map((p) => p.trim().toLowerCase());
+  if (type !== "application/json") return false;
+  return params.every((p) => p === "" || p === "charset=utf-8");
+}
+
+function text(status: number, message: string): HttpAdmissionResponse {
+  return { status, contentType: "text/plain; charset=utf-8", body: `${message}\n`, log: failure(message) };
+}
+
+function failure(message: string): AdmissionLog {
+  return { uid: "", outcome: "denied", message, warnings: [] };
+}

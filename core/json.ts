@@ -1,0 +1,50 @@
+/** JSON values as they arrive from the API server or a parsed template: nothing is trusted. */
+export type Json = null | boolean | number | string | Json[] | JsonObject;
+export interface JsonObject {
+  [key: string]: Json;
+}
+
+export function isObject(v: unknown): v is JsonObject {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+export function isString(v: unknown): v is string {
+  return typeof v === "string";
+}
+
+/** A map of string to string from an untrusted object: anything that is not a string value is dropped. */
+export function stringMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isObject(v)) return out;
+  for (const [k, val] of Object.entries(v)) if (typeof val === "string") out[k] = val;
+  return out;
+}
+
+export function clone<T>(v: T): T {
+  return structuredClone(v);
+}
+
+/** Results carry errors as values; `message` is written for the person who has to fix the input. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const err = <T = never>(error: string): Result<T> => ({ ok: false, error });
+
+/**
+ * Nesting deeper than any Pod or config needs. Parsers accept far deeper documents, and the
+ * recursive steps after them (merge, diff, clone) would then overflow the stack.
+ */
+export const MAX_DEPTH = 100;
+
+/** Whether a parsed value nests deeper than `max`; iterative, so it is safe on any input. */
+export function tooDeep(value: unknown, max = MAX_DEPTH): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (typeof v !== "object" || v === null) continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}

@@ -1,0 +1,116 @@
+import Handlebars from "handlebars/dist/cjs/handlebars.js";
+import { err, ok, type Result } from "../json.ts";
+import { helpers } from "./helpers.ts";
+
+/**
+ * Template text → compiled function.
+ *
+ * Pod annotations and labels reach the templates, and the rendered text is parsed as YAML, so a value
+ * that contains a newline or a quote could add a container if it were pasted in raw (Istio guards this
+ * only for the annotations it validates). Outrigger closes the hole in the compiler instead: every
+ * double-stash `{{expr}}` is rewritten to `{{__scalar expr}}`, which emits one complete YAML/JSON
+ * scalar (a JSON-quoted string, a number, a boolean, `null`, or a JSON flow collection). No value can
+ * leave the scalar it was written into. Triple-stash `{{{expr}}}` stays raw for template authors who
+ * emit trusted YAML on purpose; helpers that build YAML fragments themselves return a SafeString.
+ */
+
+export type TemplateFn = (data: unknown) => string;
+
+const env = Handlebars.create();
+for (const [name, fn] of Object.entries(helpers)) env.registerHelper(name, fn as Handlebars.HelperDelegate);
+env.registerHelper("__scalar", (value: unknown) => new env.SafeString(yamlScalar(value)));
+
+// Characters YAML does not allow raw in a document, plus the ones YAML 1.1 readers treat as line breaks.
+// JSON.stringify already escapes C0 controls, `"` and `\`.
+const UNSAFE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
+
+/** One value as a single YAML flow scalar or flow collection that parses back to the same value. */
+export function yamlScalar(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (value instanceof env.SafeString) return value.toString();
+  switch (typeof value) {
+    case "boolean":
+      return value ? "true" : "false";
+    case "number":
+      return Number.isFinite(value) ? String(value) : JSON.stringify(String(value));
+    case "bigint":
+      return value.toString();
+    case "string":
+      return escapeUnsafe(JSON.stringify(value));
+    case "object":
+      return escapeUnsafe(JSON.stringify(value) ?? "null");
+    default:
+      return JSON.stringify(String(value));
+  }
+}
+
+function escapeUnsafe(json: string): string {
+  return json.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+type Node = hbs.AST.Node;
+
+function rewriteMustaches(node: Node | undefined | null): void {
+  if (!node) return;
+  switch (node.type) {
+    case "Program":
+      for (const statement of (node as hbs.AST.Program).body) rewriteMustaches(statement);
+      return;
+    // Blocks, inline partials ({{#*inline}}) and partial blocks all carry bodies that render output.
+    case "BlockStatement":
+    case "DecoratorBlock":
+    case "PartialBlockStatement": {
+      const block = node as hbs.AST.BlockStatement;
+      rewriteMustaches(block.program);
+      rewriteMustaches(block.inverse);
+      return;
+    }
+    case "MustacheStatement": {
+      const m = node as hbs.AST.MustacheStatement;
+      if (!m.escaped) return;
+      const path = m.path as hbs.AST.PathExpression;
+      const isCall =
+        m.params.length > 0 ||
+        (m.hash?.pairs.length ?? 0) > 0 ||
+        (path.type === "PathExpression" && path.parts.length === 1 && path.original in env.helpers);
+      const inner: hbs.AST.Expression = isCall
+        ? ({ type: "SubExpression", path: m.path, params: m.params, hash: m.hash, loc: m.loc } as never)
+        : m.path;
+      m.path = {
+        type: "PathExpression",
+        data: false,
+        depth: 0,
+        parts: ["__scalar"],
+        original: "__scalar",
+        loc: m.loc,
+      } as hbs.AST.PathExpression;
+      m.params = [inner];
+      m.hash = undefined as never;
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** Compiles one template; a syntax error comes back as a message naming the template. */
+export function compileTemplate(name: string, text: string): Result<TemplateFn> {
+  try {
+    const ast = env.parse(text);
+    rewriteMustaches(ast);
+    const fn = env.compile(ast, { noEscape: true, strict: false, preventIndent: true });
+    // Compilation is lazy in Handlebars: force it now so a broken template fails at config load.
+    env.precompile(ast, { noEscape: true });
+    return ok((data: unknown) =>
+      fn(data, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false }),
+    );
+  } catch (e) {
+    return err(`template "${name}": ${(e as Error).message.split("\n")[0]}`);
+  }
+}
+
+/** Whether a thrown value came from Handlebars or a helper while rendering: its message is safe to show. */
+export function renderErrorMessage(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split("\n")[0] ?? "template error";
+}

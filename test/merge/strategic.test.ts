@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import type { Json } from "../../core/json.ts";
+import { strategicMerge as merge } from "../../core/merge/strategic.ts";
+
+// Test literals are plain objects; the merge takes JSON.
+const strategicMerge = (a: unknown, b: unknown) => merge(a as Json, b as Json);
+
+describe("strategic merge of pod fields", () => {
+  it("puts template containers first, then the pod's own, merging the ones with the same name", () => {
+    const pod = {
+      spec: {
+        containers: [
+          { name: "app", image: "a" },
+          { name: "istio-proxy", image: "user" },
+        ],
+      },
+    };
+    const template = {
+      spec: { containers: [{ name: "istio-proxy", image: "proxy", args: ["x"] }, { name: "new" }] },
+    };
+    expect(strategicMerge(pod, template)).toEqual({
+      spec: {
+        containers: [
+          { name: "istio-proxy", image: "proxy", args: ["x"] },
+          { name: "new" },
+          { name: "app", image: "a" },
+        ],
+      },
+    });
+  });
+
+  it("merges env by name, volumeMounts by mountPath and ports by containerPort", () => {
+    const pod = {
+      spec: {
+        containers: [
+          {
+            name: "c",
+            env: [{ name: "A", value: "1" }],
+            volumeMounts: [{ name: "v", mountPath: "/a" }],
+            ports: [{ containerPort: 80, name: "http" }],
+          },
+        ],
+      },
+    };
+    const template = {
+      spec: {
+        containers: [
+          {
+            name: "c",
+            env: [
+              { name: "A", value: "2" },
+              { name: "B", value: "3" },
+            ],
+            volumeMounts: [{ name: "w", mountPath: "/a" }],
+            ports: [{ containerPort: 80, protocol: "TCP" }],
+          },
+        ],
+      },
+    };
+    expect(strategicMerge(pod, template)).toEqual({
+      spec: {
+        containers: [
+          {
+            name: "c",
+            env: [
+              { name: "A", value: "2" },
+              { name: "B", value: "3" },
+            ],
+            volumeMounts: [{ name: "w", mountPath: "/a" }],
+            ports: [{ containerPort: 80, name: "http", protocol: "TCP" }],
+          },
+        ],
+      },
+    });
+  });
+
+  it("replaces lists that have no merge key, and deletes keys set to null", () => {
+    const pod = { spec: { containers: [{ name: "c", args: ["a", "b"], command: ["x"] }] } };
+    const template = { spec: { containers: [{ name: "c", args: ["z"], command: null }] } };
+    expect(strategicMerge(pod, template)).toEqual({ spec: { containers: [{ name: "c", args: ["z"] }] } });
+  });
+
+  it("honours $patch: replace on a map and on a list, and $patch: delete on a list item", () => {
+    const pod = {
+      metadata: { labels: { a: "1", b: "2" } },
+      spec: { volumes: [{ name: "keep" }, { name: "drop" }], containers: [{ name: "x" }, { name: "y" }] },
+    };
+    const template = {
+      metadata: { labels: { $patch: "replace", c: "3" } },
+      spec: {
+        volumes: [{ name: "drop", $patch: "delete" }],
+        containers: [{ $patch: "replace" }, { name: "only" }],
+      },
+    };
+    expect(strategicMerge(pod, template)).toEqual({
+      metadata: { labels: { c: "3" } },
+      spec: { volumes: [{ name: "keep" }], containers: [{ name: "only" }] },
+    });
+  });
+
+  it("does not modify its inputs", () => {
+    const pod = { spec: { containers: [{ name: "a", env: [{ name: "X", value: "1" }] }] } };
+    const template = { spec: { containers: [{ name: "a", env: [{ name: "X", value: "2" }] }] } };
+    const before = structuredClone(pod);
+    strategicMerge(pod, template);
+    expect(pod).toEqual(before);
+  });
+});
