@@ -20,8 +20,20 @@ export function stringMap(v: unknown): Record<string, string> {
   return out;
 }
 
+/**
+ * A deep copy of a JSON value. Hand-written because it runs on every admission and is several times
+ * faster than structuredClone for plain data; a `__proto__` key is copied as data, never as a prototype.
+ */
 export function clone<T>(v: T): T {
-  return structuredClone(v);
+  if (typeof v !== "object" || v === null) return v;
+  if (Array.isArray(v)) return v.map(clone) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(v)) {
+    const value = clone((v as Record<string, unknown>)[key]);
+    if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value;
+  }
+  return out as T;
 }
 
 /** Results carry errors as values; `message` is written for the person who has to fix the input. */

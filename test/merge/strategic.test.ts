@@ -106,3 +106,16 @@ describe("strategic merge of pod fields", () => {
     expect(pod).toEqual(before);
   });
 });
+
+describe("clone", () => {
+  it("copies deeply and keeps a __proto__ key as data", async () => {
+    const { clone } = await import("../../core/json.ts");
+    const src = JSON.parse('{"a":{"b":[1,{"c":2}]},"__proto__":{"polluted":true}}');
+    const copy = clone(src);
+    expect(copy).toEqual(src);
+    expect(copy.a).not.toBe(src.a);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.keys(copy)).toContain("__proto__");
+  });
+});
