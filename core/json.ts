@@ -30,7 +30,8 @@ export function clone<T>(v: T): T {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(v)) {
     const value = clone((v as Record<string, unknown>)[key]);
-    if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    if (key === "__proto__")
+      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
     else out[key] = value;
   }
   return out as T;
