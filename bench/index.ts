@@ -8,6 +8,7 @@ import { parse } from "yaml";
 import { admit } from "../core/admission/admit.ts";
 import { defaultEngine } from "../core/engine.ts";
 import type { JsonObject } from "../core/json.ts";
+import { bundleSizes, coldStart, type Stats, warmServer } from "./handlers.ts";
 
 const SHARED = resolve(process.cwd(), "../shared");
 
@@ -52,12 +53,6 @@ function review(pod: JsonObject, uid: string): JsonObject {
   };
 }
 
-interface Stats {
-  median: number;
-  p99: number;
-  n: number;
-}
-
 function measure(n: number, run: (i: number) => void): Stats {
   for (let i = 0; i < Math.min(200, n); i++) run(i);
   const times = new Float64Array(n);
@@ -94,9 +89,27 @@ rows.push([
 ]);
 rows.push(["pod with 2,000 env vars", measure(500, (i) => check(review(many, `m${i}`)))]);
 
-const cpu = cpus()[0]?.model ?? "unknown cpu";
-console.log(`outrigger bench — node ${process.version}, ${cpus().length} × ${cpu}`);
-console.log("| case | median (ms) | p99 (ms) | runs |");
-console.log("|---|---|---|---|");
-for (const [name, s] of rows)
-  console.log(`| ${name} | ${s.median.toFixed(3)} | ${s.p99.toFixed(3)} | ${s.n} |`);
+async function main(): Promise<void> {
+  rows.push(["local server over loopback, captured request (HTTP included)", await warmServer()]);
+
+  const cpu = cpus()[0]?.model ?? "unknown cpu";
+  console.log(`outrigger bench — node ${process.version}, ${cpus().length} × ${cpu}`);
+  console.log("| case | median (ms) | p99 (ms) | runs |");
+  console.log("|---|---|---|---|");
+  for (const [name, s] of rows)
+    console.log(`| ${name} | ${s.median.toFixed(3)} | ${s.p99.toFixed(3)} | ${s.n} |`);
+
+  console.log("\n| bundle | bytes (minified) |\n|---|---|");
+  for (const [file, size] of bundleSizes()) console.log(`| ${file} | ${size} |`);
+
+  const cold = coldStart();
+  console.log("\n| cold start (fresh process, median of 10) | ms |\n|---|---|");
+  console.log(`| bare node -e 0 | ${cold.bare.median.toFixed(1)} |`);
+  console.log(`| load dist/aws bundle + first admission | ${cold.aws.median.toFixed(1)} |`);
+  console.log(`| added by Outrigger | ${cold.added.toFixed(1)} |`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,6 +1,6 @@
 // Bundles each entry point with esbuild into dist/. CommonJS output: yaml and handlebars are CJS
 // and an ESM bundle of them needs a createRequire banner; CJS needs nothing and loads as fast.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
 const common = {
@@ -17,11 +17,37 @@ const common = {
 
 const entries = [
   { in: "functions/cli/index.ts", out: "dist/cli/index.cjs", minify: false },
+  { in: "functions/gcp/index.ts", out: "dist/gcp/index.js", minify: true },
+  { in: "functions/aws/index.ts", out: "dist/aws/index.js", minify: true },
   { in: "bench/index.ts", out: "dist/bench/index.cjs", minify: false },
+  { in: "bench/load.ts", out: "dist/bench/load.cjs", minify: false },
 ];
 
 await Promise.all(
   entries.map((e) => build({ ...common, entryPoints: [e.in], outfile: e.out, minify: e.minify })),
 );
-mkdirSync("dist/cli", { recursive: true });
-writeFileSync("dist/cli/package.json", `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);
+
+// The repository's package.json says "type": "module"; each bundle folder says what its files are.
+// dist/gcp/package.json is the one Cloud Functions deploys with: functions-framework is the runtime
+// that loads `inject` from index.js, so it is the only dependency (the bundle has everything else).
+const rootPkg = JSON.parse(readFileSync("package.json", "utf8"));
+const folders = {
+  "dist/cli": { type: "commonjs" },
+  "dist/bench": { type: "commonjs" },
+  "dist/aws": { type: "commonjs" },
+  "dist/gcp": {
+    name: "outrigger-gcp",
+    version: rootPkg.version,
+    private: true,
+    type: "commonjs",
+    main: "index.js",
+    engines: { node: ">=22" },
+    dependencies: {
+      "@google-cloud/functions-framework": rootPkg.dependencies["@google-cloud/functions-framework"],
+    },
+  },
+};
+for (const [dir, pkg] of Object.entries(folders)) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}/package.json`, `${JSON.stringify(pkg, null, 2)}\n`);
+}

@@ -75,6 +75,25 @@ export function admit(body: unknown, engine: Engine, path = "/inject"): AdmitRes
 }
 
 /**
+ * The answer when no valid config is loaded: `deny` refuses every pod with a message that says why
+ * in general terms (the reason itself is logged, not sent: it may name the config's location);
+ * `allow` lets pods through uninjected, for clusters that prefer availability to the sidecar.
+ */
+export function admitWithoutConfig(body: unknown, mode: "deny" | "allow"): AdmitResult {
+  const decoded = decodeReview(body);
+  const apiVersion = decoded.ok ? decoded.request.apiVersion : decoded.apiVersion;
+  const uid = decoded.ok ? decoded.request.uid : decoded.uid;
+  if (mode === "allow") {
+    return {
+      review: allowed(apiVersion, uid),
+      log: { uid, outcome: "skipped", message: "no valid config; failure mode allow", warnings: [] },
+    };
+  }
+  const message = "Outrigger has no valid configuration loaded, so it cannot inject; its logs say why";
+  return { review: denied(apiVersion, uid, message), log: { uid, outcome: "denied", message, warnings: [] } };
+}
+
+/**
  * The diff's left side is the pod as received minus managedFields: huge, irrelevant, and absent from
  * both sides so it yields no operation.
  */

@@ -1,5 +1,5 @@
 import type { Engine } from "../engine.ts";
-import { type AdmissionLog, admit } from "./admit.ts";
+import { type AdmissionLog, type AdmitResult, admit } from "./admit.ts";
 import { denied } from "./response.ts";
 import { REVIEW_VERSIONS } from "./review.ts";
 
@@ -27,6 +27,17 @@ export interface HttpAdmissionResponse {
 }
 
 export function admitHttp(req: HttpAdmissionRequest, engine: Engine): HttpAdmissionResponse {
+  return answerHttp(req, (body, path) => admit(body, engine, path));
+}
+
+/**
+ * The HTTP rules around any way of answering a parsed body: the webhook with an engine, or the
+ * failure-mode answer when no valid config is loaded.
+ */
+export function answerHttp(
+  req: HttpAdmissionRequest,
+  answer: (body: unknown, path: string) => AdmitResult,
+): HttpAdmissionResponse {
   const size =
     req.body === undefined
       ? 0
@@ -54,7 +65,7 @@ export function admitHttp(req: HttpAdmissionRequest, engine: Engine): HttpAdmiss
       log: failure(reason),
     };
   }
-  const result = admit(body, engine, req.path);
+  const result = answer(body, req.path);
   return {
     status: 200,
     contentType: "application/json",

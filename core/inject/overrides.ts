@@ -82,9 +82,82 @@ export function reapplyUserContainers(
     }
   }
   if (!status && (applied.containers.length > 0 || applied.initContainers.length > 0)) {
-    metadataMap(out, "annotations")[OVERRIDES_ANNOTATION] = JSON.stringify(applied);
+    metadataMap(out, "annotations")[OVERRIDES_ANNOTATION] = overridesJson(applied);
   }
   return out;
+}
+
+// corev1.Container's fields in declaration order: Go's encoding/json writes them in this order.
+const CONTAINER_FIELDS = [
+  "name",
+  "image",
+  "command",
+  "args",
+  "workingDir",
+  "ports",
+  "envFrom",
+  "env",
+  "resources",
+  "resizePolicy",
+  "restartPolicy",
+  "restartPolicyRules",
+  "volumeMounts",
+  "volumeDevices",
+  "livenessProbe",
+  "readinessProbe",
+  "startupProbe",
+  "lifecycle",
+  "terminationMessagePath",
+  "terminationMessagePolicy",
+  "imagePullPolicy",
+  "securityContext",
+  "stdin",
+  "stdinOnce",
+  "tty",
+] as const;
+
+// corev1.SecurityContext's fields in declaration order.
+const SECURITY_CONTEXT_FIELDS = [
+  "capabilities",
+  "privileged",
+  "seLinuxOptions",
+  "windowsOptions",
+  "runAsUser",
+  "runAsGroup",
+  "runAsNonRoot",
+  "readOnlyRootFilesystem",
+  "allowPrivilegeEscalation",
+  "procMount",
+  "seccompProfile",
+  "appArmorProfile",
+] as const;
+
+const EMPTY_OMITTED = (v: unknown) =>
+  v === undefined || v === null || v === "" || v === false || (Array.isArray(v) && v.length === 0);
+
+function ordered(obj: JsonObject, fields: readonly string[]): JsonObject {
+  const out: JsonObject = {};
+  for (const f of fields) {
+    const v = obj[f];
+    if (f === "resources") out[f] = isObject(v) ? v : {};
+    else if (f === "securityContext" && isObject(v)) out[f] = ordered(v, SECURITY_CONTEXT_FIELDS);
+    else if (!EMPTY_OMITTED(v) && v !== undefined) out[f] = v;
+  }
+  return out;
+}
+
+/**
+ * The `proxy.istio.io/overrides` value as Istio writes it: the containers as typed Kubernetes
+ * Containers (field order of the Go struct, `resources` always present, empty fields and fields the
+ * type does not have left out), each list only when it has entries.
+ */
+export function overridesJson(overrides: Overrides): string {
+  const out: JsonObject = {};
+  if (overrides.containers.length > 0)
+    out.containers = overrides.containers.map((c) => ordered(c, CONTAINER_FIELDS));
+  if (overrides.initContainers.length > 0)
+    out.initContainers = overrides.initContainers.map((c) => ordered(c, CONTAINER_FIELDS));
+  return JSON.stringify(out);
 }
 
 function findInPod(pod: JsonObject, name: string): JsonObject | undefined {

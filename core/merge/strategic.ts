@@ -6,9 +6,9 @@ import { isObject, type Json, type JsonObject } from "../json.ts";
  * their merge key, other lists are replaced. `$patch: replace|delete` directives work in maps and in
  * merge lists.
  *
- * Order of a merged list (it is what makes the goldens come out right): the patch's items first, in
- * patch order (merged with the original item of the same key), then the items only the original has,
- * in original order.
+ * Order of a merged list (it is what makes the goldens come out right) is Kubernetes': the patch's
+ * items in patch order (merged with the original item of the same key), with the items only the
+ * original has woven in by their original position (see mergeSorted).
  */
 
 /** Merge keys of the Pod's lists, by the field name that holds the list (Kubernetes patchMergeKey). */
@@ -67,7 +67,8 @@ function mergeList(original: Json | undefined, patch: JsonObject[], mergeKey: st
   const originalItems = Array.isArray(original) ? original : [];
   const keyOf = (item: Json): Json | undefined => (isObject(item) ? item[mergeKey] : undefined);
   const used = new Set<number>();
-  const out: Json[] = [];
+  // Patch items, each with the index of the original item it merged into (-1 for a new item).
+  const right: { item: Json; at: number }[] = [];
   for (const item of patch) {
     const key = item[mergeKey];
     const index =
@@ -75,12 +76,40 @@ function mergeList(original: Json | undefined, patch: JsonObject[], mergeKey: st
     if (index >= 0) used.add(index);
     if (item[DIRECTIVE] === "delete") continue;
     const merged = strategicMerge(index >= 0 ? originalItems[index] : undefined, item);
-    if (merged !== undefined) out.push(merged);
+    if (merged !== undefined) right.push({ item: merged, at: index });
   }
   const deleted = new Set(patch.filter((p) => p[DIRECTIVE] === "delete").map((p) => p[mergeKey]));
+  const left: { item: Json; at: number }[] = [];
   originalItems.forEach((item, i) => {
-    if (!used.has(i) && !deleted.has(keyOf(item))) out.push(item);
+    if (!used.has(i) && !deleted.has(keyOf(item))) left.push({ item, at: i });
   });
+  return mergeSorted(left, right);
+}
+
+/**
+ * Kubernetes' mergeSortedSlice: the original-only items are woven into the patch's items. Both keep
+ * their own relative order; an original-only item goes before the next patch item only when that
+ * patch item also came from the original and stood after it there. So new template items come first,
+ * and a re-injection keeps a user's extra env var where it was.
+ */
+function mergeSorted(left: { item: Json; at: number }[], right: { item: Json; at: number }[]): Json[] {
+  const out: Json[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < left.length || j < right.length) {
+    const l = left[i];
+    const r = right[j];
+    if (r === undefined) {
+      out.push((l as { item: Json }).item);
+      i++;
+    } else if (l !== undefined && r.at >= 0 && l.at < r.at) {
+      out.push(l.item);
+      i++;
+    } else {
+      out.push(r.item);
+      j++;
+    }
+  }
   return out;
 }
 

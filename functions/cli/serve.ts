@@ -1,12 +1,14 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createServer } from "../server/node.ts";
+import { appFromEnv } from "../shared/bootstrap.ts";
 import { engineFromFile } from "../shared/engine-file.ts";
 import { log } from "../shared/log.ts";
+import { type App, createApp, fixedSource } from "../shared/router.ts";
 import { InputError, UsageError } from "./usage.ts";
 
 /** `outrigger serve [--port N] [--host H] [--config FILE] [--tls-cert F --tls-key F]`. Runs until killed. */
-export function serve(args: string[]): Promise<number> {
+export async function serve(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -24,11 +26,19 @@ export function serve(args: string[]): Promise<number> {
   if (Boolean(values["tls-cert"]) !== Boolean(values["tls-key"])) {
     throw new UsageError("--tls-cert and --tls-key go together");
   }
-  const engine = engineFromFile(values.config);
-  if (!engine.ok) throw new InputError(engine.error);
   const tls =
     values["tls-cert"] && values["tls-key"] ? readTls(values["tls-cert"], values["tls-key"]) : undefined;
-  const server = createServer({ engine: engine.value, tls });
+  // With --config the file is the config; without, the same environment the cloud handlers read
+  // (OUTRIGGER_CONFIG, OUTRIGGER_CONFIG_URL, OUTRIGGER_TOKENS, ...), falling back to the built-in config.
+  let app: App;
+  if (values.config !== undefined) {
+    const engine = engineFromFile(values.config);
+    if (!engine.ok) throw new InputError(engine.error);
+    app = createApp({ source: fixedSource(engine.value), tokens: [] });
+  } else {
+    app = await appFromEnv(process.env);
+  }
+  const server = createServer({ app, tls });
   return new Promise((resolve) => {
     server.on("error", (e) => {
       process.stderr.write(`outrigger serve: ${e.message}\n`);
@@ -37,10 +47,7 @@ export function serve(args: string[]): Promise<number> {
     server.listen(port, values.host, () => {
       const addr = server.address();
       const actual = typeof addr === "object" && addr ? addr.port : port;
-      log("INFO", "listening", {
-        url: `${tls ? "https" : "http"}://${values.host}:${actual}/inject`,
-        configVersion: engine.value.version,
-      });
+      log("INFO", "listening", { url: `${tls ? "https" : "http"}://${values.host}:${actual}/inject` });
     });
     const stop = () => server.close(() => resolve(0));
     process.once("SIGINT", stop);

@@ -6,32 +6,29 @@ import {
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { MAX_BODY_BYTES } from "../../core/admission/http.ts";
-import type { Engine } from "../../core/engine.ts";
-import { route } from "../shared/router.ts";
+import type { App } from "../shared/router.ts";
 
 export interface ServerOptions {
-  engine: Engine;
+  app: App;
   tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 /** The webhook on a plain Node HTTP(S) server: the local twin of the cloud handlers, same routes. */
-export function createServer({ engine, tls }: ServerOptions): Server {
+export function createServer({ app, tls }: ServerOptions): Server {
   const handler = (req: IncomingMessage, res: ServerResponse) => {
-    readBody(req, MAX_BODY_BYTES + 1).then(
-      (body) => {
-        const out = route(
-          {
-            method: req.method ?? "GET",
-            url: req.url ?? "/",
-            contentType: req.headers["content-type"],
-            body,
-          },
-          engine,
-        );
-        res.writeHead(out.status, out.headers).end(out.body);
-      },
-      () => res.writeHead(400).end(),
-    );
+    readBody(req, MAX_BODY_BYTES + 1)
+      .then((body) =>
+        app.handle({
+          method: req.method ?? "GET",
+          url: req.url ?? "/",
+          contentType: req.headers["content-type"],
+          body,
+        }),
+      )
+      .then(
+        (out) => res.writeHead(out.status, out.headers).end(out.body),
+        () => res.writeHead(400).end(),
+      );
   };
   return tls ? createHttpsServer(tls, handler) : createHttpServer(handler);
 }

@@ -1,15 +1,21 @@
-import { admitHttp } from "../../core/admission/http.ts";
+import { admitWithoutConfig } from "../../core/admission/admit.ts";
+import { admitHttp, answerHttp, type HttpAdmissionResponse } from "../../core/admission/http.ts";
 import type { Engine } from "../../core/engine.ts";
-import { logAdmission } from "./log.ts";
+import { log, logAdmission } from "./log.ts";
+import { matchToken, tokenFromPath } from "./tokens.ts";
 
 /**
- * Routes shared by every front end (local server, Cloud Function, Lambda): each turns its platform's
- * request into a WebRequest and writes back the WebResponse, and nothing else.
- * Routes: POST /inject[/<path envs>] → admission; GET /healthz → config version; anything else 404.
+ * The routes every front end shares (local server, Cloud Function, Lambda). Each adapter turns its
+ * platform's request into a WebRequest and writes back the WebResponse, and does nothing else.
+ *
+ *   POST /inject[/<path envs>]          admission (no tokens configured: local use)
+ *   POST /inject/t/<token>[/<path envs>] admission, when tokens are configured
+ *   GET  /healthz                       200 with the config version, or 503 with the reason
+ *   anything else                       404
  */
 export interface WebRequest {
   method: string;
-  /** Path and query as received (`/inject/cluster/c1?timeout=10s`). */
+  /** Path and query as received (`/inject/t/abc/cluster/c1?timeout=10s`). */
   url: string;
   contentType: string | undefined;
   body: Uint8Array | string | undefined;
@@ -21,29 +27,125 @@ export interface WebResponse {
   body: string;
 }
 
-export function route(req: WebRequest, engine: Engine): WebResponse {
-  const path = pathOf(req.url);
-  if (path === "/healthz" && req.method === "GET") {
-    return json(200, { status: "ok", configVersion: engine.version });
-  }
-  if ((path === "/inject" || path.startsWith("/inject/")) && req.method === "POST") {
-    const res = admitHttp({ path, contentType: req.contentType, body: req.body }, engine);
-    logAdmission(res.log, { path: redactPath(path), configVersion: engine.version });
-    return { status: res.status, headers: { "content-type": res.contentType }, body: res.body };
-  }
-  return { status: 404, headers: { "content-type": "text/plain; charset=utf-8" }, body: "not found\n" };
+/** Where the engine comes from: fixed (local) or loaded and revalidated from a config source. */
+export interface EngineSource {
+  current(): Engine | undefined;
+  /** Revalidates if due; resolves by the budget whatever happens, serving the last good config. */
+  refresh(budgetMs: number): Promise<void>;
+  health(): { ok: true; version: string } | { ok: false; reason: string };
+  readonly failureMode: "deny" | "allow";
 }
 
-function pathOf(url: string): string {
+export interface AppOptions {
+  source: EngineSource;
+  /**
+   * URL tokens; with none, `/inject` is open (local use) and a token-shaped path is refused.
+   * "unavailable": tokens were configured but could not be read, so nothing is let in.
+   */
+  tokens: readonly string[] | "unavailable";
+}
+
+export interface App {
+  handle(req: WebRequest): Promise<WebResponse>;
+}
+
+/** The API server's default webhook timeout, used when the request carries no `?timeout=`. */
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+const NOT_FOUND: WebResponse = {
+  status: 404,
+  headers: { "content-type": "text/plain; charset=utf-8" },
+  body: "not found\n",
+};
+
+let rejectedTotal = 0;
+
+export function createApp({ source, tokens }: AppOptions): App {
+  return {
+    async handle(req) {
+      const started = performance.now();
+      const { path, timeoutMs } = parseUrl(req.url);
+      if (path === "/healthz" && req.method === "GET") return health(source, tokens);
+      if (!(path === "/inject" || path.startsWith("/inject/"))) return NOT_FOUND;
+
+      const { token, rest } = tokenFromPath(path);
+      const authorised =
+        tokens === "unavailable"
+          ? false
+          : tokens.length === 0
+            ? token === undefined
+            : token !== undefined && matchToken(token, tokens);
+      if (!authorised || req.method !== "POST") {
+        // Same answer for every refusal, so a caller learns nothing about which part was wrong.
+        if (!authorised) {
+          rejectedTotal += 1;
+          log("WARNING", "request refused: missing or wrong URL token", { rejectedTotal });
+        }
+        return NOT_FOUND;
+      }
+
+      // Half the API server's budget for a config revalidation; the rest is for the answer itself.
+      await source.refresh(Math.max(0, timeoutMs / 2 - 100));
+      const engine = source.current();
+      const httpReq = { path: rest, contentType: req.contentType, body: req.body };
+      const res = engine
+        ? admitHttp(httpReq, engine)
+        : answerHttp(httpReq, (body) => admitWithoutConfig(body, source.failureMode));
+      const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
+      logAdmission(res.log, res.status, latencyMs, {
+        path: rest.length > 200 ? `${rest.slice(0, 200)}...` : rest,
+        configVersion: engine?.version,
+      });
+      return toWeb(res);
+    },
+  };
+}
+
+function toWeb(res: HttpAdmissionResponse): WebResponse {
+  return { status: res.status, headers: { "content-type": res.contentType }, body: res.body };
+}
+
+function health(source: EngineSource, tokens: AppOptions["tokens"]): WebResponse {
+  const h: ReturnType<EngineSource["health"]> =
+    tokens === "unavailable"
+      ? { ok: false, reason: "URL tokens could not be loaded (see the logs)" }
+      : source.health();
+  const body = h.ok
+    ? { status: "ok", configVersion: h.version }
+    : { status: "unavailable", reason: h.reason };
+  return {
+    status: h.ok ? 200 : 503,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  };
+}
+
+/** The path, and the budget the API server gives the call (`?timeout=10s`, a Go duration). */
+export function parseUrl(url: string): { path: string; timeoutMs: number } {
   const q = url.indexOf("?");
-  return q < 0 ? url : url.slice(0, q);
+  const path = q < 0 ? url : url.slice(0, q);
+  const timeout = q < 0 ? null : new URLSearchParams(url.slice(q + 1)).get("timeout");
+  return {
+    path: path || "/",
+    timeoutMs: timeout ? (goDurationMs(timeout) ?? DEFAULT_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS,
+  };
 }
 
-/** Path envs name clusters and networks, which are fine to log; cap the length so logs stay small. */
-function redactPath(path: string): string {
-  return path.length > 200 ? `${path.slice(0, 200)}...` : path;
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+
+function goDurationMs(s: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(s.trim());
+  if (!m) return undefined;
+  const ms = Number(m[1]) * (UNITS[m[2] as string] ?? 1000);
+  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, 30_000) : undefined;
 }
 
-function json(status: number, body: unknown): WebResponse {
-  return { status, headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+/** An engine that never changes: the local server and tests with a config file. */
+export function fixedSource(engine: Engine): EngineSource {
+  return {
+    current: () => engine,
+    refresh: async () => {},
+    health: () => ({ ok: true, version: engine.version }),
+    failureMode: "deny",
+  };
 }

@@ -10,8 +10,8 @@ describe("strategic merge of pod fields", () => {
     const pod = {
       spec: {
         containers: [
-          { name: "app", image: "a" },
           { name: "istio-proxy", image: "user" },
+          { name: "app", image: "a" },
         ],
       },
     };
@@ -27,6 +27,37 @@ describe("strategic merge of pod fields", () => {
         ],
       },
     });
+  });
+
+  it("weaves the pod's own items in by their original position, as Kubernetes' mergeSortedSlice", () => {
+    // A pod item that stood before a merged item stays before it (Istio golden merge-probers: a
+    // re-injected proxy keeps the user's JWT_POLICY first and the new ISTIO_CPU_LIMIT in template order).
+    const pod = {
+      spec: {
+        containers: [
+          { name: "app", image: "a" },
+          { name: "istio-proxy", image: "user" },
+        ],
+      },
+    };
+    const template = {
+      spec: { containers: [{ name: "istio-proxy", image: "proxy", args: ["x"] }, { name: "new" }] },
+    };
+    expect(strategicMerge(pod, template)).toEqual({
+      spec: {
+        containers: [
+          { name: "app", image: "a" },
+          { name: "istio-proxy", image: "proxy", args: ["x"] },
+          { name: "new" },
+        ],
+      },
+    });
+    const env = (names: string[]) => names.map((name) => ({ name, value: name }));
+    const merged = strategicMerge(
+      { spec: { containers: [{ name: "p", env: env(["JWT", "A", "B", "PROBERS"]) }] } },
+      { spec: { containers: [{ name: "p", env: env(["A", "CPU", "B", "MEM"]) }] } },
+    ) as { spec: { containers: { env: { name: string }[] }[] } };
+    expect(merged.spec.containers[0]?.env.map((e) => e.name)).toEqual(["JWT", "A", "CPU", "B", "MEM", "PROBERS"]);
   });
 
   it("merges env by name, volumeMounts by mountPath and ports by containerPort", () => {

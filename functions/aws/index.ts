@@ -1,0 +1,16 @@
+import { appFromEnv } from "../shared/bootstrap.ts";
+import { configureLogs } from "../shared/log.ts";
+import { type LambdaEvent, type LambdaResult, toResult, toWebRequest } from "./event.ts";
+
+/**
+ * The Lambda handler, for API Gateway REST (payload 1.0), HTTP API (2.0) and function URLs. Async,
+ * as Node 24 runtimes require (callback handlers are gone there).
+ */
+configureLogs({ format: "aws", sink: (line) => process.stdout.write(`${line}\n`) });
+
+// Started during the init phase, which Lambda does not bill and runs before the first event.
+const app = appFromEnv(process.env);
+
+export async function handler(event: LambdaEvent): Promise<LambdaResult> {
+  return toResult(await (await app).handle(toWebRequest(event)));
+}

@@ -1,0 +1,27 @@
+import type { HttpFunction } from "@google-cloud/functions-framework";
+import { appFromEnv } from "../shared/bootstrap.ts";
+import { configureLogs } from "../shared/log.ts";
+
+/**
+ * The Cloud Function (gen2): `inject`, an HTTP function for functions-framework, exported by name
+ * so the bundle is self-contained (functions-framework finds it on the module, no registry needed).
+ */
+
+// Express, which functions-framework builds its server on after loading this module, prints stack
+// traces in error pages unless NODE_ENV is production; a webhook must never show one.
+process.env.NODE_ENV = "production";
+configureLogs({ format: "gcp" });
+
+// Config and tokens load at cold start, while the platform is still starting the instance.
+const app = appFromEnv(process.env);
+
+export const inject: HttpFunction = async (req, res) => {
+  const out = await (await app).handle({
+    method: req.method,
+    url: req.originalUrl || req.url,
+    contentType: req.get("content-type"),
+    // functions-framework has parsed the body already; the raw bytes are what the contract is about.
+    body: req.rawBody ?? (typeof req.body === "string" ? req.body : undefined),
+  });
+  res.status(out.status).set(out.headers).send(out.body);
+};
