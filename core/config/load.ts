@@ -3,7 +3,7 @@ import { validateSelector } from "../decide/selector.ts";
 import { parseDocument } from "../document/yaml.ts";
 import { err, isObject, type Json, type JsonObject, ok, type Result } from "../json.ts";
 import { defaultMeshConfig, defaultValues, effectiveMesh, mergeValues } from "./defaults.ts";
-import type { Config, LabelSelector } from "./types.ts";
+import type { Config, LabelSelector, NamespaceFacts } from "./types.ts";
 
 /** The keys of the config document, in the order the README documents them. */
 export const CONFIG_KEYS = [
@@ -18,7 +18,14 @@ export const CONFIG_KEYS = [
   "values",
   "meshConfig",
   "features",
+  "namespaces",
 ] as const;
+
+/** The istiod feature switches Outrigger reads (README "Config", `features`). */
+export const KNOWN_FEATURES: Record<string, string> = {
+  COMPLIANCE_POLICY: "compliance policy of the proxy (fips-140-3 adds GODEBUG=fips140=only)",
+  PLATFORM: "openshift: proxy uid/gid from the namespace's SCC ranges (see `namespaces`)",
+};
 
 export interface LoadedConfig {
   config: Config;
@@ -130,6 +137,23 @@ export function validateConfig(doc: Json, builtinTemplateNames: readonly string[
     errors,
   );
 
+  for (const name of Object.keys(features)) {
+    if (name === "ENABLE_NATIVE_SIDECARS") {
+      warnings.push(
+        "features.ENABLE_NATIVE_SIDECARS: not read; Outrigger cannot list nodes, set `nativeSidecars: true|false`",
+      );
+    } else if (!(name in KNOWN_FEATURES)) {
+      warnings.push(
+        `features.${name}: not read by Outrigger; it reads ${Object.keys(KNOWN_FEATURES).join(", ")}`,
+      );
+    }
+  }
+  const platform = features.PLATFORM;
+  if (platform !== undefined && platform !== "" && platform !== "openshift") {
+    warnings.push(`features.PLATFORM: "${platform}" changes nothing for injection; the value Outrigger reads is openshift (exactly)`);
+  }
+  const namespaces = namespaceFacts(doc.namespaces, errors);
+
   if (errors.length > 0) return err(`invalid config:\n  ${errors.join("\n  ")}`);
 
   const config: Config = {
@@ -144,8 +168,48 @@ export function validateConfig(doc: Json, builtinTemplateNames: readonly string[
     values: mergeValues(defaultValues, values ?? {}),
     meshConfig: effectiveMesh(meshConfig ?? defaultMeshConfig),
     features,
+    namespaces,
   };
   return ok({ config, version: versionOf(doc), warnings });
+}
+
+/** `namespaces: {<name>: {labels: {...}, annotations: {...}}}`, every problem reported with its path. */
+function namespaceFacts(v: Json | undefined, errors: string[]): Record<string, NamespaceFacts> {
+  const out: Record<string, NamespaceFacts> = {};
+  if (v === undefined || v === null) return out;
+  if (!isObject(v)) {
+    errors.push(`namespaces: must map namespace names to {labels, annotations}, got ${describe(v)}`);
+    return out;
+  }
+  for (const [name, facts] of Object.entries(v)) {
+    const path = `namespaces.${name}`;
+    if (facts === null) {
+      out[name] = { labels: {}, annotations: {} };
+      continue;
+    }
+    if (!isObject(facts)) {
+      errors.push(`${path}: must be a mapping with labels and/or annotations, got ${describe(facts)}`);
+      continue;
+    }
+    const entry: NamespaceFacts = { labels: {}, annotations: {} };
+    for (const [key, map] of Object.entries(facts)) {
+      if (key !== "labels" && key !== "annotations") {
+        errors.push(`${path}.${key}: unknown key; known keys are labels, annotations`);
+        continue;
+      }
+      if (map === null) continue;
+      if (!isObject(map)) {
+        errors.push(`${path}.${key}: must map names to string values, got ${describe(map)}`);
+        continue;
+      }
+      for (const [k, val] of Object.entries(map)) {
+        if (typeof val === "string") entry[key][k] = val;
+        else errors.push(`${path}.${key}.${k}: must be a string, got ${describe(val)}`);
+      }
+    }
+    out[name] = entry;
+  }
+  return out;
 }
 
 function versionOf(doc: Json): string {

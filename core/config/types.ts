@@ -10,6 +10,12 @@ export interface LabelSelector {
   }[];
 }
 
+/** What Outrigger is told about a namespace (an in-cluster injector would read the Namespace object). */
+export interface NamespaceFacts {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
 /**
  * The validated Outrigger config. Key names are public (README "Config"): other tools are written
  * against them. `values` and `meshConfig` here are the effective ones: the user's document merged onto
@@ -28,4 +34,9 @@ export interface Config {
   meshConfig: JsonObject;
   /** istiod feature switches by their Istio names (COMPLIANCE_POLICY, PLATFORM, ...). */
   features: Record<string, string>;
+  /**
+   * Facts about namespaces, by name, that istiod would look up in the cluster and a serverless
+   * injector must be told (e.g. OpenShift's `openshift.io/sa.scc.uid-range` annotation).
+   */
+  namespaces: Record<string, NamespaceFacts>;
 }

@@ -11,6 +11,7 @@ import {
   VALIDATION,
 } from "./containers.ts";
 import { parseStatus, STATUS_ANNOTATION } from "./status.ts";
+import { typedContainer } from "./typed.ts";
 
 /**
  * Users customise the injected proxy by declaring a container of the same name in their pod
@@ -21,7 +22,7 @@ import { parseStatus, STATUS_ANNOTATION } from "./status.ts";
 export const OVERRIDES_ANNOTATION = "proxy.istio.io/overrides";
 const AUTO_IMAGE = "auto";
 
-interface Overrides {
+export interface Overrides {
   containers: JsonObject[];
   initContainers: JsonObject[];
 }
@@ -87,65 +88,6 @@ export function reapplyUserContainers(
   return out;
 }
 
-// corev1.Container's fields in declaration order: Go's encoding/json writes them in this order.
-const CONTAINER_FIELDS = [
-  "name",
-  "image",
-  "command",
-  "args",
-  "workingDir",
-  "ports",
-  "envFrom",
-  "env",
-  "resources",
-  "resizePolicy",
-  "restartPolicy",
-  "restartPolicyRules",
-  "volumeMounts",
-  "volumeDevices",
-  "livenessProbe",
-  "readinessProbe",
-  "startupProbe",
-  "lifecycle",
-  "terminationMessagePath",
-  "terminationMessagePolicy",
-  "imagePullPolicy",
-  "securityContext",
-  "stdin",
-  "stdinOnce",
-  "tty",
-] as const;
-
-// corev1.SecurityContext's fields in declaration order.
-const SECURITY_CONTEXT_FIELDS = [
-  "capabilities",
-  "privileged",
-  "seLinuxOptions",
-  "windowsOptions",
-  "runAsUser",
-  "runAsGroup",
-  "runAsNonRoot",
-  "readOnlyRootFilesystem",
-  "allowPrivilegeEscalation",
-  "procMount",
-  "seccompProfile",
-  "appArmorProfile",
-] as const;
-
-const EMPTY_OMITTED = (v: unknown) =>
-  v === undefined || v === null || v === "" || v === false || (Array.isArray(v) && v.length === 0);
-
-function ordered(obj: JsonObject, fields: readonly string[]): JsonObject {
-  const out: JsonObject = {};
-  for (const f of fields) {
-    const v = obj[f];
-    if (f === "resources") out[f] = isObject(v) ? v : {};
-    else if (f === "securityContext" && isObject(v)) out[f] = ordered(v, SECURITY_CONTEXT_FIELDS);
-    else if (!EMPTY_OMITTED(v) && v !== undefined) out[f] = v;
-  }
-  return out;
-}
-
 /**
  * The `proxy.istio.io/overrides` value as Istio writes it: the containers as typed Kubernetes
  * Containers (field order of the Go struct, `resources` always present, empty fields and fields the
@@ -154,9 +96,9 @@ function ordered(obj: JsonObject, fields: readonly string[]): JsonObject {
 export function overridesJson(overrides: Overrides): string {
   const out: JsonObject = {};
   if (overrides.containers.length > 0)
-    out.containers = overrides.containers.map((c) => ordered(c, CONTAINER_FIELDS));
+    out.containers = overrides.containers.map(typedContainer);
   if (overrides.initContainers.length > 0)
-    out.initContainers = overrides.initContainers.map((c) => ordered(c, CONTAINER_FIELDS));
+    out.initContainers = overrides.initContainers.map(typedContainer);
   return JSON.stringify(out);
 }
 

@@ -8,6 +8,7 @@ import { selectTemplates } from "../render/select.ts";
 import { validateAnnotations } from "../validate/annotations.ts";
 import { clusterEnvs, NETWORK_ENV, NETWORK_LABEL, overwriteClusterEnvs } from "./cluster.ts";
 import { annotationsOf, find, labelsOf, metadataMap, moveContainer, PROXY } from "./containers.ts";
+import { isOpenShift, proxyIds, resetProxyUserMatchingApp } from "./openshift.ts";
 import { reorderContainers } from "./order.ts";
 import { adjustInitContainerUser, reapplyUserContainers, reinsertOverrides } from "./overrides.ts";
 import { meshStatusPort, rewriteAppProbes } from "./probes.ts";
@@ -40,8 +41,10 @@ const NATIVE_ANNOTATION = "sidecar.istio.io/nativeSidecar";
  * → strategic-merge it onto the pod → re-apply the user's own container overrides → post-process
  * (cluster envs, Prometheus, probes, status, order).
  */
-export function injectPod(original: JsonObject, ctx: InjectionContext): Result<Injected> {
+export function injectPod(received: JsonObject, ctx: InjectionContext): Result<Injected> {
   const { config } = ctx;
+  const openshift = isOpenShift(config);
+  const original = openshift ? resetProxyUserMatchingApp(received) : received;
   const annotations = annotationsOf(original);
   const invalid = validateAnnotations(annotations);
   if (invalid.length > 0) return err(invalid.join("; "));
@@ -60,7 +63,13 @@ export function injectPod(original: JsonObject, ctx: InjectionContext): Result<I
   );
   if (!names.ok) return names;
 
-  const data = buildTemplateData({ pod: stripped, config, pathEnvs: envs });
+  const namespace = isObject(original.metadata) ? String(original.metadata.namespace ?? "") : "";
+  const data = buildTemplateData({
+    pod: stripped,
+    config,
+    pathEnvs: envs,
+    proxyIds: openshift ? proxyIds(config, namespace) : undefined,
+  });
   if (!data.ok) return data;
 
   let merged: JsonObject = clone(original);

@@ -45,6 +45,8 @@ export function buildTemplateData(input: {
   pod: JsonObject;
   config: Config;
   pathEnvs: Record<string, string>;
+  /** The proxy's uid/gid when not Istio's 1337 (OpenShift namespaces). */
+  proxyIds?: { uid: number; gid: number };
 }): Result<TemplateData> {
   const { pod, config } = input;
   const metadata = isObject(pod.metadata) ? pod.metadata : {};
@@ -82,8 +84,8 @@ export function buildTemplateData(input: {
       "",
       annotations,
     ),
-    ProxyUID: DEFAULT_PROXY_ID,
-    ProxyGID: DEFAULT_PROXY_ID,
+    ProxyUID: input.proxyIds?.uid ?? DEFAULT_PROXY_ID,
+    ProxyGID: input.proxyIds?.gid ?? DEFAULT_PROXY_ID,
     InboundTrafficPolicyMode:
       obj(config.meshConfig.inboundTrafficPolicy).mode === "LOCALHOST" ? "localhost" : "passthrough",
     CompliancePolicy: config.features.COMPLIANCE_POLICY ?? "",

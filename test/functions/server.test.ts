@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer } from "../helpers/cli.ts";
 import { readShared } from "../helpers/fixtures.ts";
@@ -57,5 +58,63 @@ describe("local server", () => {
     const admission = lines.find((l) => l.message === "admission injected");
     expect(admission).toMatchObject({ severity: "INFO", pod: "inject-v1/demo", outcome: "injected" });
     expect(admission.reasons.length).toBeGreaterThan(0);
+  });
+});
+
+describe("local server with TLS (a real API server only calls https URLs)", () => {
+  it("serves the webhook over https with the given certificate", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { request } = await import("node:https");
+    const dir = mkdtempSync(join(tmpdir(), "outrigger-tls-"));
+    const cert = join(dir, "cert.pem");
+    const key = join(dir, "key.pem");
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+      ],
+      { stdio: "ignore" },
+    );
+    const tls = await startServer(["--tls-cert", cert, "--tls-key", key]);
+    try {
+      expect(tls.url.startsWith("https://")).toBe(true);
+      const body = readShared("fixtures/apiserver/sample-admissionreview-v1.json");
+      const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = request(
+          `${tls.url}/inject`,
+          { method: "POST", headers: { "content-type": "application/json" }, ca: readFileSync(cert) },
+          (res) => {
+            let text = "";
+            res
+              .setEncoding("utf8")
+              .on("data", (c: string) => (text += c))
+              .on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+          },
+        );
+        req.on("error", reject);
+        req.end(body);
+      });
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.text).response.patchType).toBe("JSONPatch");
+    } finally {
+      await tls.stop();
+    }
   });
 });

@@ -78,3 +78,27 @@ describe("document parsing", () => {
     expect(parseDocument("a: &x {b: 1}\nc: *x\n")).toEqual({ ok: true, value: { a: { b: 1 }, c: { b: 1 } } });
   });
 });
+
+describe("precompiled built-in templates", () => {
+  it("render exactly as the same template compiled at run time", async () => {
+    const { builtinTemplates } = await import("../../core/templates/index.ts");
+    const { precompiledFor } = await import("../../core/render/precompiled.ts");
+    const { buildTemplateData } = await import("../../core/render/data.ts");
+    const { defaultEngine } = await import("../../core/engine.ts");
+    const config = defaultEngine().config;
+    const pod = {
+      metadata: { name: "p", namespace: "ns", labels: { app: "a" }, annotations: {} },
+      spec: { containers: [{ name: "a", image: "a", ports: [{ containerPort: 80 }] }] },
+    };
+    const data = buildTemplateData({ pod, config, pathEnvs: {} });
+    if (!data.ok) throw new Error(data.error);
+    for (const [name, text] of Object.entries(builtinTemplates)) {
+      expect(precompiledFor(text), name).toBeDefined();
+      const pre = compileTemplate(name, text);
+      // One trailing newline more: a different text, so this one is compiled here and now.
+      const live = compileTemplate(name, `${text}\n`);
+      if (!pre.ok || !live.ok) throw new Error("compile failed");
+      expect(`${pre.value(data.value)}\n`).toBe(live.value(data.value));
+    }
+  });
+});

@@ -19,6 +19,7 @@ function config(
     values: mergeValues(defaultValues, over.values ?? {}),
     meshConfig: effectiveMesh(mergeValues(defaultMeshConfig, over.mesh ?? {})),
     features: over.features ?? {},
+    namespaces: {},
   };
 }
 

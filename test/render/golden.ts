@@ -54,6 +54,7 @@ export function configFor(c: GoldenCase): Config {
     values: mergeValues(defaultValues, s.values ?? {}),
     meshConfig: effectiveMesh(mergeValues(defaultMeshConfig, s.meshConfig ?? {})),
     features,
+    namespaces: {},
   };
 }
 
