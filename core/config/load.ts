@@ -150,7 +150,9 @@ export function validateConfig(doc: Json, builtinTemplateNames: readonly string[
   }
   const platform = features.PLATFORM;
   if (platform !== undefined && platform !== "" && platform !== "openshift") {
-    warnings.push(`features.PLATFORM: "${platform}" changes nothing for injection; the value Outrigger reads is openshift (exactly)`);
+    warnings.push(
+      `features.PLATFORM: "${platform}" changes nothing for injection; the value Outrigger reads is openshift (exactly)`,
+    );
   }
   const namespaces = namespaceFacts(doc.namespaces, errors);
 

@@ -44,7 +44,8 @@ export function proxyIds(config: Config, namespace: string): { uid: number; gid:
   if (groups) {
     const blocks = groups.split(",").map(parseBlock);
     // Istio takes the first block, and only when every block parses.
-    if (blocks.length > 0 && blocks.every((b) => b !== undefined)) ids.gid = (blocks[0] as [number, number])[1];
+    if (blocks.length > 0 && blocks.every((b) => b !== undefined))
+      ids.gid = (blocks[0] as [number, number])[1];
   }
   return ids;
 }

@@ -95,10 +95,8 @@ export function reapplyUserContainers(
  */
 export function overridesJson(overrides: Overrides): string {
   const out: JsonObject = {};
-  if (overrides.containers.length > 0)
-    out.containers = overrides.containers.map(typedContainer);
-  if (overrides.initContainers.length > 0)
-    out.initContainers = overrides.initContainers.map(typedContainer);
+  if (overrides.containers.length > 0) out.containers = overrides.containers.map(typedContainer);
+  if (overrides.initContainers.length > 0) out.initContainers = overrides.initContainers.map(typedContainer);
   return JSON.stringify(out);
 }
 

@@ -44,7 +44,10 @@ const SHAPES: Record<string, Shape> = {
     ],
     always: ["name", "resources"],
   },
-  ContainerPort: { fields: ["name", "hostPort", "containerPort", "protocol", "hostIP"], always: ["containerPort"] },
+  ContainerPort: {
+    fields: ["name", "hostPort", "containerPort", "protocol", "hostIP"],
+    always: ["containerPort"],
+  },
   EnvVar: { fields: ["name", "value", "valueFrom"], always: ["name"] },
   EnvVarSource: { fields: ["fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef", "fileKeyRef"] },
   ObjectFieldSelector: { fields: ["apiVersion", "fieldPath"], always: ["fieldPath"] },
@@ -52,7 +55,15 @@ const SHAPES: Record<string, Shape> = {
   EnvFromSource: { fields: ["prefix", "configMapRef", "secretRef"] },
   ResourceRequirements: { fields: ["limits", "requests", "claims"] },
   VolumeMount: {
-    fields: ["name", "readOnly", "recursiveReadOnly", "mountPath", "subPath", "mountPropagation", "subPathExpr"],
+    fields: [
+      "name",
+      "readOnly",
+      "recursiveReadOnly",
+      "mountPath",
+      "subPath",
+      "mountPropagation",
+      "subPathExpr",
+    ],
     always: ["name", "mountPath"],
   },
   VolumeDevice: { fields: ["name", "devicePath"], always: ["name", "devicePath"] },
@@ -147,7 +158,8 @@ function typed(type: string, value: Json | undefined): Json | undefined {
       for (const [k, x] of Object.entries(v)) q[k] = typeof x === "string" ? canonicalQuantity(x) : x;
       v = q;
     }
-    if (type === "ResourceFieldSelector" && f === "divisor" && typeof v === "string") v = canonicalQuantity(v);
+    if (type === "ResourceFieldSelector" && f === "divisor" && typeof v === "string")
+      v = canonicalQuantity(v);
     if (f === "resources" && type === "Container" && !isObject(v)) v = {};
     if (shape.always?.includes(f)) {
       out[f] = v ?? (f === "resources" ? {} : "");

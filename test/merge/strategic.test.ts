@@ -57,7 +57,14 @@ describe("strategic merge of pod fields", () => {
       { spec: { containers: [{ name: "p", env: env(["JWT", "A", "B", "PROBERS"]) }] } },
       { spec: { containers: [{ name: "p", env: env(["A", "CPU", "B", "MEM"]) }] } },
     ) as { spec: { containers: { env: { name: string }[] }[] } };
-    expect(merged.spec.containers[0]?.env.map((e) => e.name)).toEqual(["JWT", "A", "CPU", "B", "MEM", "PROBERS"]);
+    expect(merged.spec.containers[0]?.env.map((e) => e.name)).toEqual([
+      "JWT",
+      "A",
+      "CPU",
+      "B",
+      "MEM",
+      "PROBERS",
+    ]);
   });
 
   it("merges env by name, volumeMounts by mountPath and ports by containerPort", () => {
