@@ -44,10 +44,12 @@ export function logAdmission(
   extra: Record<string, unknown> = {},
 ): void {
   const severity: Severity = status >= 400 || entry.outcome === "denied" ? "WARNING" : "INFO";
-  const { decision, pod, ...rest } = entry;
+  // The entry's `message` (why a pod was denied) is the line's `detail`: `message` names the event.
+  const { decision, pod, message: detail, ...rest } = entry;
   const namespace = pod?.slice(0, pod.indexOf("/")) ?? "";
   const fields: Record<string, unknown> = {
     ...rest,
+    ...(detail ? { detail } : {}),
     ...(pod ? { pod, namespace } : {}),
     ...(decision ? { rule: decision.rule, reasons: decision.reasons } : {}),
     status,

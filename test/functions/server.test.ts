@@ -118,3 +118,18 @@ describe("local server with TLS (a real API server only calls https URLs)", () =
     }
   });
 });
+
+describe("admission log lines", () => {
+  it("keep `message` for the event and put a denial's reason in `detail`", async () => {
+    const { configureLogs, logAdmission } = await import("../../functions/shared/log.ts");
+    const lines: string[] = [];
+    configureLogs({ sink: (l) => lines.push(l) });
+    logAdmission({ uid: "u", outcome: "denied", message: "no uid", warnings: [] }, 200, 1);
+    configureLogs({ sink: (l) => process.stderr.write(`${l}\n`) });
+    expect(JSON.parse(lines[0] ?? "{}")).toMatchObject({
+      message: "admission denied",
+      detail: "no uid",
+      severity: "WARNING",
+    });
+  });
+});
