@@ -53,6 +53,7 @@ const entries = [
   { in: "functions/aws/index.ts", out: "dist/aws/index.js", minify: true, handler: true },
   { in: "bench/index.ts", out: "dist/bench/index.cjs", minify: false },
   { in: "bench/load.ts", out: "dist/bench/load.cjs", minify: false },
+  { in: "bench/fuzz.ts", out: "dist/bench/fuzz.cjs", minify: false },
 ];
 
 await Promise.all(

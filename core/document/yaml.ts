@@ -20,7 +20,8 @@ export function parseDocument(text: string): Result<Json> {
   }
   let value: Json;
   try {
-    value = (parse(text, { maxAliasCount: MAX_ALIAS_COUNT, prettyErrors: false }) ?? null) as Json;
+    value = (parse(text, { maxAliasCount: MAX_ALIAS_COUNT, prettyErrors: false, logLevel: "error" }) ??
+      null) as Json;
   } catch (e) {
     return err(parseErrorMessage(e));
   }

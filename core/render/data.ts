@@ -1,6 +1,6 @@
-import { parse } from "yaml";
 import { istioProxyConfigDefaults } from "../config/defaults.ts";
 import type { Config } from "../config/types.ts";
+import { parseDocument } from "../document/yaml.ts";
 import { clone, err, isObject, type Json, type JsonObject, ok, type Result, stringMap } from "../json.ts";
 import { isProtoUnset, PROXY_CONFIG_FIELD_SET, sortKeysDeep } from "./helpers.ts";
 
@@ -259,12 +259,9 @@ const ENUM_NUMBERS: Record<string, Record<number, string>> = {
  * names in camelCase or snake_case, unknown fields ignored, wrong types refused.
  */
 export function parseProxyConfig(text: string): Result<JsonObject> {
-  let doc: unknown;
-  try {
-    doc = parse(text, { maxAliasCount: 100, prettyErrors: false });
-  } catch (e) {
-    return err(`could not parse proxy config: ${(e as Error).message.split("\n")[0]}`);
-  }
+  const parsed = parseDocument(text);
+  if (!parsed.ok) return err(`could not parse proxy config: ${parsed.error}`);
+  const doc = parsed.value;
   if (doc === null || doc === undefined) return ok({});
   if (!isObject(doc)) return err("could not parse proxy config: not a mapping");
   const out: JsonObject = {};
