@@ -242,8 +242,8 @@ export function harness(): Harness {
   if (!native.ok) throw new Error(native.error);
   const apps = new Map<unknown, ReturnType<typeof createApp>>();
   const appFor = (e: Engine) => {
-    let app = apps.get(e);
-    if (!app) apps.set(e, (app = createApp({ source: fixedSource(e), tokens: [TOKEN] })));
+    const app = apps.get(e) ?? createApp({ source: fixedSource(e), tokens: [TOKEN] });
+    apps.set(e, app);
     return app;
   };
   return {
