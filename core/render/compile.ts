@@ -1,5 +1,7 @@
 import Handlebars from "handlebars/dist/cjs/handlebars.js";
 import { err, ok, type Result } from "../json.ts";
+import { goHelpers } from "./gohelpers.ts";
+import { isGoTemplate, translateGoTemplate } from "./gotemplate.ts";
 import { helpers } from "./helpers.ts";
 import { precompiledFor } from "./precompiled.ts";
 
@@ -20,6 +22,17 @@ export type TemplateFn = (data: unknown) => string;
 const env = Handlebars.create();
 for (const [name, fn] of Object.entries(helpers)) env.registerHelper(name, fn as Handlebars.HelperDelegate);
 env.registerHelper("__scalar", (value: unknown) => new env.SafeString(yamlScalar(value)));
+for (const [name, fn] of Object.entries(goHelpers)) env.registerHelper(name, fn as Handlebars.HelperDelegate);
+
+/** The functions a Go-syntax template may call: Outrigger's helpers (Istio's and sprig's names). */
+const GO_CALLABLE: ReadonlySet<string> = new Set([...Object.keys(helpers), ...Object.keys(goHelpers)]);
+
+export type TemplateSyntax = "handlebars" | "go";
+
+/** Which language a template is written in (see gotemplate.ts for the rule). */
+export function templateSyntax(text: string): TemplateSyntax {
+  return isGoTemplate(text) ? "go" : "handlebars";
+}
 
 // Characters YAML does not allow raw in a document, plus the ones YAML 1.1 readers treat as line breaks.
 // JSON.stringify already escapes C0 controls, `"` and `\`.
@@ -104,8 +117,8 @@ const COMPILE_OPTIONS = {
 } as const;
 const RUNTIME_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;
 
-function parseRewritten(text: string): hbs.AST.Program {
-  const ast = env.parse(text);
+function parseRewritten(text: string, options?: { ignoreStandalone: boolean }): hbs.AST.Program {
+  const ast = env.parse(text, options);
   rewriteMustaches(ast);
   return ast;
 }
@@ -124,20 +137,35 @@ export function precompileSource(text: string): string {
   );
 }
 
-/** Compiles one template; a syntax error comes back as a message naming the template. */
-export function compileTemplate(name: string, text: string): Result<TemplateFn> {
+/**
+ * Compiles one template; a syntax error comes back as a message naming the template. A template in
+ * Go text/template syntax (an Istio custom template pasted as it is) is translated to Handlebars
+ * first (gotemplate.ts) and keeps Go's whitespace: no Handlebars standalone-line stripping.
+ */
+export function compileTemplate(name: string, source: string): Result<TemplateFn> {
+  const go = isGoTemplate(source);
+  let text = source;
+  if (go) {
+    const translated = translateGoTemplate(source, GO_CALLABLE);
+    if (!translated.ok) return err(`template "${name}" (Go syntax): ${translated.error}`);
+    text = translated.value;
+  }
   try {
-    const spec = precompiledFor(text);
+    const spec = go ? undefined : precompiledFor(text);
+    const options = go ? { ...COMPILE_OPTIONS, ignoreStandalone: true } : COMPILE_OPTIONS;
     const fn = spec
       ? env.template(spec as TemplateSpecification)
-      : (env.compile(parseRewritten(text), COMPILE_OPTIONS) as HandlebarsTemplateDelegate & {
+      : (env.compile(
+          parseRewritten(text, { ignoreStandalone: go }),
+          options,
+        ) as HandlebarsTemplateDelegate & {
           _setup(o: object): void;
         });
     // Handlebars compiles on first use; do it now, so a broken template fails at config load.
     if (!spec) (fn as unknown as { _setup(o: object): void })._setup({});
     return ok((data: unknown) => fn(data, RUNTIME_OPTIONS));
   } catch (e) {
-    return err(`template "${name}": ${(e as Error).message.split("\n")[0]}`);
+    return err(`template "${name}"${go ? " (Go syntax)" : ""}: ${(e as Error).message.split("\n")[0]}`);
   }
 }
 
