@@ -8,6 +8,7 @@ import { parse } from "yaml";
 import { admit } from "../core/admission/admit.ts";
 import { defaultEngine } from "../core/engine.ts";
 import type { JsonObject } from "../core/json.ts";
+import { corpusRows } from "./corpus.ts";
 import { bundleSizes, coldStart, type Stats, warmServer } from "./handlers.ts";
 
 const SHARED = resolve(process.cwd(), "../shared");
@@ -97,6 +98,12 @@ async function main(): Promise<void> {
   console.log("| case | median (ms) | p99 (ms) | runs |");
   console.log("|---|---|---|---|");
   for (const [name, s] of rows)
+    console.log(`| ${name} | ${s.median.toFixed(3)} | ${s.p99.toFixed(3)} | ${s.n} |`);
+
+  console.log(
+    "\n| Istio corpus, webhook leg (per-case medians) | median (ms) | p99 (ms) | cases |\n|---|---|---|---|",
+  );
+  for (const [name, s] of corpusRows(SHARED))
     console.log(`| ${name} | ${s.median.toFixed(3)} | ${s.p99.toFixed(3)} | ${s.n} |`);
 
   console.log("\n| bundle | bytes (minified) |\n|---|---|");
