@@ -1,0 +1,19 @@
+output "content" {
+  description = "The config document as uploaded. Check it before an apply with `outrigger review -f <an AdmissionReview> --config <file>`."
+  value       = local.content
+
+  precondition {
+    condition     = length(local.unknown_keys) == 0
+    error_message = "The config has keys Outrigger does not know: ${join(", ", sort(local.unknown_keys))}."
+  }
+}
+
+output "content_type" {
+  description = "The document's media type (application/yaml or application/json)."
+  value       = local.content_type
+}
+
+output "sha256" {
+  description = "SHA-256 of the document, hex."
+  value       = sha256(local.content)
+}

@@ -1,0 +1,19 @@
+# Uploads the composed config document to the aws module's bucket. The function revalidates the object
+# every OUTRIGGER_CONFIG_TTL seconds, so a new document is served without a redeploy.
+
+module "document" {
+  source = "../"
+
+  config_file = var.config_file
+  config      = var.config
+  values_file = var.values_file
+  mesh_file   = var.mesh_file
+  format      = var.format
+}
+
+resource "aws_s3_object" "config" {
+  bucket       = var.bucket
+  key          = var.object
+  content      = module.document.content
+  content_type = module.document.content_type
+}

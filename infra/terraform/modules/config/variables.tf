@@ -1,0 +1,34 @@
+variable "config_file" {
+  description = "Path of an Outrigger config document (YAML or JSON) to start from. Null starts from an empty document (Istio's defaults)."
+  type        = string
+  default     = null
+}
+
+variable "config" {
+  description = "Config keys given in HCL (e.g. { policy = \"enabled\", nativeSidecars = true }), merged over config_file key by key."
+  type        = any
+  default     = null
+}
+
+variable "values_file" {
+  description = "Path of your Istio values: the `values` key of the istio-sidecar-injector ConfigMap as exported (`kubectl -n istio-system get configmap istio-sidecar-injector -o jsonpath='{.data.values}'`). Becomes the document's `values`, as the exported string."
+  type        = string
+  default     = null
+}
+
+variable "mesh_file" {
+  description = "Path of your mesh config: the `mesh` key of the istio ConfigMap (`kubectl -n istio-system get configmap istio -o jsonpath='{.data.mesh}'`). Becomes the document's `meshConfig`, as the exported string."
+  type        = string
+  default     = null
+}
+
+variable "format" {
+  description = "Serialization of the uploaded document: `yaml` or `json` (Outrigger reads both)."
+  type        = string
+  default     = "yaml"
+
+  validation {
+    condition     = contains(["yaml", "json"], var.format)
+    error_message = "format must be yaml or json."
+  }
+}
