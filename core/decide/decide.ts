@@ -10,7 +10,12 @@ import { describeSelector, isEmptySelector, matchSelector } from "./selector.ts"
 export const INJECT_KEY = "sidecar.istio.io/inject";
 
 /** System namespaces Istio never injects into, whatever the pod says. */
-export const IGNORED_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "local-path-storage"];
+export const IGNORED_NAMESPACES: readonly string[] = [
+  "kube-system",
+  "kube-public",
+  "kube-node-lease",
+  "local-path-storage",
+];
 
 export interface DecisionInput {
   namespace: string;
@@ -54,11 +59,14 @@ export interface DecideOptions {
 
 /** The decision's view of an untrusted pod: anything of the wrong type reads as absent. */
 export function decisionInput(pod: JsonObject, requestNamespace: string): DecisionInput {
-  const meta = isObject(pod.metadata) ? pod.metadata : {};
-  const spec = isObject(pod.spec) ? pod.spec : {};
+  // The type says object; callers hand over whatever request.object held, so check anyway.
+  const safe: JsonObject = isObject(pod) ? pod : {};
+  const meta = isObject(safe.metadata) ? safe.metadata : {};
+  const spec = isObject(safe.spec) ? safe.spec : {};
   const own = typeof meta.namespace === "string" ? meta.namespace : "";
   return {
-    namespace: own || requestNamespace,
+    // Istio fills the namespace from the request only when the pod names none.
+    namespace: own || (typeof requestNamespace === "string" ? requestNamespace : ""),
     labels: stringMap(meta.labels),
     annotations: stringMap(meta.annotations),
     hostNetwork: spec.hostNetwork === true,
@@ -79,7 +87,7 @@ export function decide(input: DecisionInput, policy: DecisionPolicy, options: De
     return done(
       false,
       "ignoredNamespace",
-      `namespace ${input.namespace} is a system namespace: never inject`,
+      `namespace ${JSON.stringify(input.namespace)} is a system namespace: never inject`,
     );
   }
 
@@ -118,8 +126,8 @@ export function decide(input: DecisionInput, policy: DecisionPolicy, options: De
       `invalid ${source} ${INJECT_KEY}=${JSON.stringify(value)}: only "true" and "false" count; falling back to the policy`,
     );
     reasons.push(`${source} ${INJECT_KEY}=${JSON.stringify(value)} is neither "true" nor "false": ignored`);
-  } else if (labelPresent) {
-    reasons.push(`label ${INJECT_KEY} is empty: no explicit choice`);
+  } else if (labelPresent || annotationPresent) {
+    reasons.push(`${source} ${INJECT_KEY} is empty: no explicit choice`);
   } else {
     reasons.push(`no ${INJECT_KEY} label or annotation: no explicit choice`);
   }
@@ -137,6 +145,8 @@ export function decide(input: DecisionInput, policy: DecisionPolicy, options: De
         ? done(true, "alwaysInjectSelector", `${always}: inject`)
         : done(false, "invalidPolicy", `${always}, but policy "${effectivePolicy}" is invalid: never inject`);
     }
+    const count = policy.neverInjectSelector.length + policy.alwaysInjectSelector.length;
+    if (count > 0) reasons.push(`no neverInjectSelector or alwaysInjectSelector matched`);
   }
 
   if (!validPolicy)
@@ -154,10 +164,11 @@ function firstMatch(
   warnings: string[],
 ): string | undefined {
   for (const [i, sel] of selectors.entries()) {
+    // An empty selector would match every pod; Istio treats it as saying nothing.
     if (isEmptySelector(sel)) continue;
-    const m = matchSelector(sel, labels);
+    const m = matchSelector(sel, labels, `${name}[${i}]`);
     if (!m.ok) {
-      warnings.push(`${name}[${i}] is invalid and was skipped: ${m.error}`);
+      warnings.push(`invalid selector skipped: ${m.error}`);
       continue;
     }
     if (m.matches) return `${name}[${i}] matched (${describeSelector(sel)})`;
@@ -165,13 +176,20 @@ function firstMatch(
   return undefined;
 }
 
-/** The end of `Skipping injection because <Kind> "<ns>/<name>" ...`, as istioctl kube-inject prints it. */
+/**
+ * The end of `Skipping injection because <Kind> "<ns>/<name>" <reason>`, as istioctl kube-inject
+ * prints it. Istio has only the first two texts; the rest say what actually decided.
+ */
 export function skipReason(decision: Decision): string {
   switch (decision.rule) {
     case "hostNetwork":
       return "has host networking enabled";
     case "ignoredNamespace":
-      return "is in a system namespace";
+      return "is in a system namespace, where sidecars are never injected";
+    case "neverInjectSelector":
+      return "matches neverInjectSelector";
+    case "invalidPolicy":
+      return "cannot be injected: the injection policy is neither enabled nor disabled";
     default:
       return "has sidecar injection disabled";
   }
