@@ -1,13 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { type IstioCase, istioCases } from "../helpers/istio-cases.ts";
 import {
   type CaseResult,
   cleanupCli,
   cliInjectAvailable,
   formatTally,
-  type ParityCase,
-  parityCases,
   runCase,
   tally,
   webhookDenial,
@@ -35,7 +34,7 @@ const baseline: Baseline = existsSync(BASELINE_PATH)
   ? (JSON.parse(readFileSync(BASELINE_PATH, "utf8")) as Baseline)
   : { webhook: [], cli: [], exact: [] };
 
-const cases: ParityCase[] = parityCases();
+const cases: IstioCase[] = istioCases();
 const results: CaseResult[] = cases.map((c) => runCase(c));
 const byId = new Map(results.map((r) => [r.id, r]));
 

@@ -2,168 +2,26 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseAllDocuments, parse as parseYaml, stringify } from "yaml";
+import { parseAllDocuments, stringify } from "yaml";
 import { admit } from "../../core/admission/admit.ts";
 import { type Engine, loadEngine } from "../../core/engine.ts";
 import { isObject, type Json, type JsonObject } from "../../core/json.ts";
-import { applyResponse, REPO, readShared, readSharedJson, reviewFor, sharedPath } from "./fixtures.ts";
+import { applyResponse, REPO, reviewFor, sharedPath } from "./fixtures.ts";
+import {
+  caseAdaptations,
+  caseConfig,
+  ISTIO,
+  type IstioCase,
+  podDocuments,
+  podFromWorkload,
+  readIstio,
+} from "./istio-cases.ts";
 
 /**
  * Istio parity: every case of the shared golden corpus (shared/fixtures/istio, see its README) run
  * through the legs it names and compared with its golden the way Istio's own test compares it.
  * The webhook leg runs the core directly; the CLI leg runs the built `outrigger inject`.
  */
-
-export interface ParityCase {
-  id: string;
-  input: string;
-  golden: string;
-  legs: string[];
-  group: string;
-  notes?: string[];
-  needsCluster?: string;
-  cluster?: {
-    namespaces?: { name: string; annotations?: Record<string, string>; labels?: Record<string, string> }[];
-  };
-  settings: {
-    values?: JsonObject;
-    meshConfig?: JsonObject;
-    nativeSidecars?: boolean;
-    env?: Record<string, string>;
-    templates?: Record<string, string>;
-    expectError?: string;
-    expectLog?: string;
-  };
-}
-
-export const FIXTURES = "fixtures/istio";
-
-export function parityCases(): ParityCase[] {
-  return readSharedJson<ParityCase[]>(FIXTURES, "cases.json");
-}
-
-// ---------------------------------------------------------------------------------------------------
-// A case's settings → an Outrigger config document (never editing a fixture).
-
-/** Deep merge where a null is kept, so Outrigger's own values merge deletes that default (Helm semantics). */
-function mergeKeepingNulls(base: JsonObject, over: JsonObject): JsonObject {
-  const out: JsonObject = structuredClone(base);
-  for (const [k, v] of Object.entries(over)) {
-    const cur = out[k];
-    if (isObject(v) && isObject(cur)) out[k] = mergeKeepingNulls(cur, v);
-    else out[k] = structuredClone(v);
-  }
-  return out;
-}
-
-/** Plain deep merge for the mesh document (objects merge, lists and scalars replace). */
-function mergeMesh(base: JsonObject, over: JsonObject): JsonObject {
-  const out: JsonObject = structuredClone(base);
-  for (const [k, v] of Object.entries(over)) {
-    const cur = out[k];
-    if (isObject(v) && isObject(cur)) out[k] = mergeMesh(cur, v);
-    else out[k] = structuredClone(v);
-  }
-  return out;
-}
-
-export interface CaseConfig {
-  /** The config document Outrigger loads. */
-  config: JsonObject;
-  /** Where the case could not be applied exactly as Istio's test applies it, and what stands in for it. */
-  adaptations: string[];
-}
-
-export function parityConfig(c: ParityCase): CaseConfig {
-  const s = c.settings;
-  const adaptations: string[] = [];
-  const baseValues = readSharedJson<JsonObject>(FIXTURES, "base-values.json");
-  const baseMesh = (parseYaml(readShared(FIXTURES, "base-mesh.yaml")) ?? {}) as JsonObject;
-  const features: Record<string, string> = {};
-  for (const [k, v] of Object.entries(s.env ?? {})) if (k !== "ENABLE_NATIVE_SIDECARS") features[k] = v;
-  const templates: Record<string, string> = {};
-  for (const [name, file] of Object.entries(s.templates ?? {})) templates[name] = readShared(FIXTURES, file);
-  const namespaces: JsonObject = {};
-  for (const ns of c.cluster?.namespaces ?? []) {
-    namespaces[ns.name] = {
-      ...(ns.annotations ? { annotations: ns.annotations } : {}),
-      ...(ns.labels ? { labels: ns.labels } : {}),
-    };
-  }
-  if (Object.keys(namespaces).length > 0) {
-    adaptations.push(
-      `Istio reads Namespace ${Object.keys(namespaces).join(", ")} from the cluster; given here as config \`namespaces\``,
-    );
-  }
-  if (c.needsCluster && /kubelet|Nodes/.test(c.needsCluster)) {
-    adaptations.push(
-      "Istio detects native sidecars from the cluster's Nodes; given here as config `nativeSidecars: false`",
-    );
-  }
-  const config: JsonObject = {
-    values: mergeKeepingNulls(baseValues, s.values ?? {}),
-    meshConfig: mergeMesh(baseMesh, s.meshConfig ?? {}),
-    nativeSidecars: s.nativeSidecars ?? false,
-  };
-  if (Object.keys(features).length > 0) config.features = features;
-  if (Object.keys(templates).length > 0) config.templates = templates;
-  if (Object.keys(namespaces).length > 0) config.namespaces = namespaces;
-  return { config, adaptations };
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Documents and the Pod simulation of Istio's webhook test (fixture README, "webhook leg").
-
-const POD_KINDS = new Set([
-  "Deployment",
-  "DeploymentConfig",
-  "DaemonSet",
-  "StatefulSet",
-  "Job",
-  "ReplicaSet",
-  "ReplicationController",
-  "CronJob",
-  "Pod",
-]);
-
-export function podDocuments(text: string): JsonObject[] {
-  const out: JsonObject[] = [];
-  const visit = (doc: unknown) => {
-    if (!isObject(doc)) return;
-    if (doc.kind === "List" && Array.isArray(doc.items)) doc.items.forEach(visit);
-    else if (POD_KINDS.has(String(doc.kind))) out.push(doc);
-  };
-  for (const d of parseAllDocuments(text)) visit(d.toJS());
-  return out;
-}
-
-export function podFromWorkload(doc: JsonObject): { pod: JsonObject; namespace: string } {
-  const meta = isObject(doc.metadata) ? doc.metadata : {};
-  const namespace = typeof meta.namespace === "string" ? meta.namespace : "";
-  if (doc.kind === "Pod") return { pod: structuredClone(doc), namespace };
-  const name = String(meta.name ?? "");
-  const spec = isObject(doc.spec) ? doc.spec : {};
-  const template = (
-    doc.kind === "CronJob" ? ((spec.jobTemplate as JsonObject)?.spec as JsonObject)?.template : spec.template
-  ) as JsonObject | undefined;
-  const tmeta = structuredClone((template?.metadata ?? {}) as JsonObject);
-  const deployment = doc.kind === "Deployment";
-  const owner = deployment ? `${name}-fake` : name;
-  tmeta.generateName = deployment ? `${owner}-` : owner;
-  tmeta.ownerReferences = [
-    {
-      apiVersion: deployment ? "apps/v1" : String(doc.apiVersion),
-      kind: deployment ? "ReplicaSet" : String(doc.kind),
-      name: owner,
-      controller: true,
-    },
-  ];
-  if (deployment) tmeta.labels = { ...((tmeta.labels as JsonObject) ?? {}), "pod-template-hash": "fake" };
-  return {
-    pod: { apiVersion: "v1", kind: "Pod", metadata: tmeta, spec: structuredClone(template?.spec ?? {}) },
-    namespace,
-  };
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Normalisation: what Istio's typed re-serialisation makes equal.
@@ -371,23 +229,23 @@ export interface LegResult {
 
 const engines = new Map<string, { engine?: Engine; error?: string }>();
 
-export function engineFor(c: ParityCase): { engine?: Engine; error?: string } {
+export function engineFor(c: IstioCase): { engine?: Engine; error?: string } {
   const key = c.id;
   const hit = engines.get(key);
   if (hit) return hit;
-  const loaded = loadEngine(JSON.stringify(parityConfig(c).config));
+  const loaded = loadEngine(JSON.stringify(caseConfig(c)));
   const value = loaded.ok ? { engine: loaded.value } : { error: loaded.error };
   engines.set(key, value);
   return value;
 }
 
 /** The webhook leg of one case: every pod-bearing part through admit(), patched, compared. */
-export function webhookLeg(c: ParityCase): LegResult {
+export function webhookLeg(c: IstioCase): LegResult {
   if (!c.legs.includes("webhook")) return { outcome: "n/a", detail: "case has no webhook leg" };
   const { engine, error } = engineFor(c);
   if (!engine) return { outcome: "fail", detail: `config does not load: ${error}` };
-  const inputs = podDocuments(readShared(FIXTURES, c.input));
-  const goldens = podDocuments(readShared(FIXTURES, c.golden));
+  const inputs = podDocuments(readIstio(c.input));
+  const goldens = podDocuments(readIstio(c.golden));
   if (inputs.length !== goldens.length)
     return { outcome: "fail", detail: `input has ${inputs.length} pod parts, golden ${goldens.length}` };
   const failures: string[] = [];
@@ -427,13 +285,13 @@ export function webhookLeg(c: ParityCase): LegResult {
  * must be denied, with the expected text in the (lower-cased) message. Not counted in the parity
  * figures; it checks that the webhook refuses what kube-inject refuses.
  */
-export function webhookDenial(c: ParityCase): LegResult {
+export function webhookDenial(c: IstioCase): LegResult {
   const expected = c.settings.expectError;
   if (expected === undefined) return { outcome: "n/a" };
   const { engine, error } = engineFor(c);
   if (!engine) return { outcome: "fail", detail: `config does not load: ${error}` };
   const problems: string[] = [];
-  podDocuments(readShared(FIXTURES, c.input)).forEach((doc, i) => {
+  podDocuments(readIstio(c.input)).forEach((doc, i) => {
     const { pod, namespace } = podFromWorkload(doc);
     const res = admit(reviewFor(pod, { namespace }), engine, "/inject").review.response;
     const message = res.status?.message ?? "";
@@ -499,16 +357,16 @@ function normalizeCliDoc(doc: Json): Json {
 
 let tmp: string | undefined;
 
-export function cliLeg(c: ParityCase): LegResult {
+export function cliLeg(c: IstioCase): LegResult {
   if (!c.legs.includes("cli")) return { outcome: "n/a", detail: "case has no cli leg" };
   if (!cliInjectAvailable())
     return { outcome: "fail", detail: "`outrigger inject` is not in the built CLI yet (dist/cli/index.cjs)" };
   tmp ??= mkdtempSync(join(tmpdir(), "outrigger-parity-"));
   const configPath = join(tmp, `${c.id}.json`);
-  writeFileSync(configPath, JSON.stringify(parityConfig(c).config));
+  writeFileSync(configPath, JSON.stringify(caseConfig(c)));
   const r = spawnSync(
     process.execPath,
-    [CLI, "inject", "-f", sharedPath(FIXTURES, c.input), "--config", configPath],
+    [CLI, "inject", "-f", sharedPath(ISTIO, c.input), "--config", configPath],
     {
       encoding: "utf8",
       timeout: 30_000,
@@ -526,7 +384,7 @@ export function cliLeg(c: ParityCase): LegResult {
   if (r.status !== 0) return { outcome: "fail", detail: `exit ${r.status}: ${r.stderr.trim()}` };
   if (expectLog !== undefined && !r.stderr.includes(expectLog))
     return { outcome: "fail", detail: `stderr does not contain "${expectLog}": ${r.stderr.trim()}` };
-  const golden = readShared(FIXTURES, c.golden);
+  const golden = readIstio(c.golden);
   const exact = stripVersion(r.stdout).trim() === golden.trim();
   let got: Json[];
   try {
@@ -554,9 +412,9 @@ export interface CaseResult {
   cli: LegResult;
 }
 
-export function runCase(c: ParityCase, legs: { cli: boolean } = { cli: true }): CaseResult {
+export function runCase(c: IstioCase, legs: { cli: boolean } = { cli: true }): CaseResult {
   const cli = legs.cli ? cliLeg(c) : { outcome: "n/a" as const, detail: "not run" };
-  return { id: c.id, group: c.group, adaptations: parityConfig(c).adaptations, webhook: webhookLeg(c), cli };
+  return { id: c.id, group: c.group, adaptations: caseAdaptations(c), webhook: webhookLeg(c), cli };
 }
 
 export interface Tally {

@@ -9,8 +9,14 @@ import {
   shouldRewriteAppProbes,
 } from "../../core/inject/probes.ts";
 import { isObject, type Json, type JsonObject } from "../../core/json.ts";
-import { readShared } from "../helpers/fixtures.ts";
-import { caseConfig, istioCases, podDocuments, podFromWorkload } from "../helpers/istio-cases.ts";
+import {
+  caseConfig,
+  goldenPodPairs,
+  istioCases,
+  podContainers as list,
+  proxyOf,
+  readIstio,
+} from "../helpers/istio-cases.ts";
 
 const PROBERS = "ISTIO_KUBE_APP_PROBERS";
 const REWRITE = "sidecar.istio.io/rewriteAppHTTPProbers";
@@ -20,20 +26,6 @@ function annotationsOf(pod: JsonObject): JsonObject {
   const m = pod.metadata as JsonObject;
   if (!isObject(m.annotations)) m.annotations = {};
   return m.annotations as JsonObject;
-}
-
-function list(pod: JsonObject, field: "containers" | "initContainers"): JsonObject[] {
-  const spec = isObject(pod.spec) ? pod.spec : {};
-  const l = spec[field];
-  return Array.isArray(l) ? l.filter(isObject) : [];
-}
-
-function proxyOf(pod: JsonObject): { proxy: JsonObject; field: "containers" | "initContainers" } | undefined {
-  for (const field of ["containers", "initContainers"] as const) {
-    const proxy = list(pod, field).find((c) => c.name === "istio-proxy");
-    if (proxy) return { proxy, field };
-  }
-  return undefined;
 }
 
 function envValue(container: JsonObject | undefined, name: string): string | undefined {
@@ -60,35 +52,16 @@ function handlers(pod: JsonObject): Record<string, Json> {
 // position (an empty proxy is enough: rewriting only needs somewhere to put the env), run through
 // rewriteAppProbes, must give the golden's rewritten probes and its ISTIO_KUBE_APP_PROBERS text.
 describe("golden corpus: probe rewriting", () => {
-  const cases = istioCases().filter((c) => c.golden && !c.settings.expectError);
-  for (const c of cases) {
-    let inputs: JsonObject[];
-    let goldens: JsonObject[];
-    try {
-      inputs = podDocuments(readShared("fixtures/istio", c.input));
-      goldens = podDocuments(readShared("fixtures/istio", c.golden));
-    } catch {
-      continue; // kept back for evaluation elsewhere
-    }
-    if (inputs.length !== goldens.length) continue;
-    inputs.forEach((doc, i) => {
-      it(`${c.id} #${i}`, () => {
-        const pod = podFromWorkload(doc).pod;
-        const golden = podFromWorkload(goldens[i] as JsonObject).pod;
-        const want = proxyOf(golden);
-        if (want && !proxyOf(pod)) {
-          const spec = pod.spec as JsonObject;
-          spec[want.field] = [...list(pod, want.field), { name: "istio-proxy" }];
-        }
-        // Some templates write the toggle annotation (grpc-agent sets it to "false"); Istio reads it from
-        // the merged pod, so the test gives the input pod what the template would have added.
-        const toggle = annotationsOf(golden)[REWRITE];
-        if (toggle !== undefined) annotationsOf(pod)[REWRITE] = toggle;
-        const config = caseConfig(c);
-        rewriteAppProbes(pod, probeContext(config.values, config.meshConfig));
-        expect(handlers(pod)).toEqual(handlers(golden));
-        expect(envValue(proxyOf(pod)?.proxy, PROBERS)).toBe(envValue(want?.proxy, PROBERS));
-      });
+  for (const { c, i, pod, golden } of goldenPodPairs()) {
+    it(`${c.id} #${i}`, () => {
+      // Some templates write the toggle annotation (grpc-agent sets it to "false"); Istio reads it from
+      // the merged pod, so the test gives the input pod what the template would have added.
+      const toggle = annotationsOf(golden)[REWRITE];
+      if (toggle !== undefined) annotationsOf(pod)[REWRITE] = toggle;
+      const config = caseConfig(c);
+      rewriteAppProbes(pod, probeContext(config.values, config.meshConfig));
+      expect(handlers(pod)).toEqual(handlers(golden));
+      expect(envValue(proxyOf(pod)?.proxy, PROBERS)).toBe(envValue(proxyOf(golden)?.proxy, PROBERS));
     });
   }
 });
@@ -98,7 +71,7 @@ describe("golden corpus coverage", () => {
     const withProbers = istioCases()
       .filter((c) => {
         try {
-          return readShared("fixtures/istio", c.golden).includes(PROBERS);
+          return readIstio(c.golden).includes(PROBERS);
         } catch {
           return false;
         }

@@ -8,25 +8,10 @@ import {
   stripPrometheusAnnotations,
 } from "../../core/inject/prometheus.ts";
 import { isObject, type Json, type JsonObject } from "../../core/json.ts";
-import { readShared } from "../helpers/fixtures.ts";
-import { caseConfig, istioCases, podDocuments, podFromWorkload } from "../helpers/istio-cases.ts";
+import { caseConfig, goldenPodPairs, podContainers as list, proxyOf } from "../helpers/istio-cases.ts";
 
 const ENV = "ISTIO_PROMETHEUS_ANNOTATIONS";
 const ctx = { meshStatusPort: 15020, meshMergeEnabled: true };
-
-function list(pod: JsonObject, field: "containers" | "initContainers"): JsonObject[] {
-  const spec = isObject(pod.spec) ? pod.spec : {};
-  const l = spec[field];
-  return Array.isArray(l) ? l.filter(isObject) : [];
-}
-
-function proxyOf(pod: JsonObject): { proxy: JsonObject; field: "containers" | "initContainers" } | undefined {
-  for (const field of ["containers", "initContainers"] as const) {
-    const proxy = list(pod, field).find((c) => c.name === "istio-proxy");
-    if (proxy) return { proxy, field };
-  }
-  return undefined;
-}
 
 function envValues(container: JsonObject | undefined, name: string): string[] {
   const env = container?.env;
@@ -49,41 +34,24 @@ function prometheusAnnotations(pod: JsonObject): JsonObject {
 
 describe("golden corpus: Prometheus merge", () => {
   let withEnv = 0;
-  for (const c of istioCases().filter((x) => x.golden && !x.settings.expectError)) {
-    let inputs: JsonObject[];
-    let goldens: JsonObject[];
-    try {
-      inputs = podDocuments(readShared("fixtures/istio", c.input));
-      goldens = podDocuments(readShared("fixtures/istio", c.golden));
-    } catch {
-      continue;
-    }
-    if (inputs.length !== goldens.length) continue;
-    inputs.forEach((doc, i) => {
-      it(`${c.id} #${i}`, () => {
-        const pod = podFromWorkload(doc).pod;
-        const golden = podFromWorkload(goldens[i] as JsonObject).pod;
-        if (annotations(golden)["sidecar.istio.io/status"] === undefined) return; // not injected at all
-        // Templates may write the toggle (custom-template sets merge-metrics "false"); Istio reads the
-        // merged pod, so the input gets what the template would have added.
-        const toggle = annotations(golden)["prometheus.istio.io/merge-metrics"];
-        if (toggle !== undefined) {
-          if (!isObject(pod.metadata)) pod.metadata = {};
-          const m = pod.metadata as JsonObject;
-          m.annotations = { ...annotations(pod), "prometheus.istio.io/merge-metrics": toggle };
-        }
-        const want = proxyOf(golden);
-        if (want && !proxyOf(pod)) {
-          (pod.spec as JsonObject)[want.field] = [...list(pod, want.field), { name: "istio-proxy" }];
-        }
-        const result = applyPrometheusMerge(pod, prometheusContext(caseConfig(c).meshConfig));
-        expect(result).toEqual({ ok: true, value: undefined });
-        applySecurePrometheusAnnotation(pod);
-        expect(prometheusAnnotations(pod)).toEqual(prometheusAnnotations(golden));
-        const wantEnv = envValues(want?.proxy, ENV);
-        if (wantEnv.length > 0) withEnv++;
-        expect(envValues(proxyOf(pod)?.proxy, ENV)).toEqual(wantEnv);
-      });
+  for (const { c, i, pod, golden } of goldenPodPairs()) {
+    it(`${c.id} #${i}`, () => {
+      if (annotations(golden)["sidecar.istio.io/status"] === undefined) return; // not injected at all
+      // Templates may write the toggle (custom-template sets merge-metrics "false"); Istio reads the
+      // merged pod, so the input gets what the template would have added.
+      const toggle = annotations(golden)["prometheus.istio.io/merge-metrics"];
+      if (toggle !== undefined) {
+        if (!isObject(pod.metadata)) pod.metadata = {};
+        const m = pod.metadata as JsonObject;
+        m.annotations = { ...annotations(pod), "prometheus.istio.io/merge-metrics": toggle };
+      }
+      const result = applyPrometheusMerge(pod, prometheusContext(caseConfig(c).meshConfig));
+      expect(result).toEqual({ ok: true, value: undefined });
+      applySecurePrometheusAnnotation(pod);
+      expect(prometheusAnnotations(pod)).toEqual(prometheusAnnotations(golden));
+      const wantEnv = envValues(proxyOf(golden)?.proxy, ENV);
+      if (wantEnv.length > 0) withEnv++;
+      expect(envValues(proxyOf(pod)?.proxy, ENV)).toEqual(wantEnv);
     });
   }
   it("covers a golden with ISTIO_PROMETHEUS_ANNOTATIONS (hello-multiport-metrics)", () => {
