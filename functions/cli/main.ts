@@ -1,8 +1,15 @@
+import pkg from "../../package.json" with { type: "json" };
+import { check } from "./check.ts";
+import { inject } from "./inject.ts";
 import { review } from "./review.ts";
 import { serve } from "./serve.ts";
-import { InputError, USAGE, UsageError } from "./usage.ts";
+import { type Command, InputError, overview, UsageError } from "./usage.ts";
+import { webhookConfig } from "./webhook-config.ts";
 
-const COMMANDS: Record<string, (args: string[], out: (s: string) => void) => number | Promise<number>> = {
+const COMMANDS: Record<string, Command> = {
+  inject,
+  check,
+  "webhook-config": webhookConfig,
   review,
   serve,
 };
@@ -10,26 +17,39 @@ const COMMANDS: Record<string, (args: string[], out: (s: string) => void) => num
 /** Runs one command line; returns the exit status. Errors are printed as one line, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
   const out = (s: string) => process.stdout.write(s);
-  const [command, ...args] = argv;
-  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
-    out(USAGE);
-    return command === undefined ? 2 : 0;
+  const [name, ...args] = argv;
+  const usage = overview(COMMANDS);
+  if (name === "--version" || name === "version") {
+    out(`outrigger ${pkg.version}\n`);
+    return 0;
   }
-  const run = COMMANDS[command];
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    const topic = name === "help" && args[0] !== undefined ? COMMANDS[args[0]] : undefined;
+    out(topic ? topic.help : usage);
+    return name === undefined ? 2 : 0;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
+    process.stderr.write(`outrigger: unknown command "${name}"\n\n${usage}`);
+    return 2;
+  }
+  if (args.includes("--help") || args.includes("-h")) {
+    out(command.help);
+    return 0;
+  }
   try {
-    if (!run) throw new UsageError(`unknown command "${command}"`);
-    return await run(args, out);
+    return await command.run(args, out);
   } catch (e) {
     if (e instanceof InputError) {
-      process.stderr.write(`outrigger ${command}: ${e.message}\n`);
+      process.stderr.write(`outrigger ${name}: ${e.message}\n`);
       return 1;
     }
     // node:util parseArgs reports unknown flags and missing values with TypeError + a code.
     if (e instanceof UsageError || (e as NodeJS.ErrnoException).code?.startsWith("ERR_PARSE_ARGS")) {
-      process.stderr.write(`outrigger ${command}: ${(e as Error).message}\n\n${USAGE}`);
+      process.stderr.write(`outrigger ${name}: ${(e as Error).message}\n\n${command.help}`);
       return 2;
     }
-    process.stderr.write(`outrigger ${command}: internal error: ${(e as Error).message}\n`);
+    process.stderr.write(`outrigger ${name}: internal error: ${(e as Error).message}\n`);
     return 1;
   }
 }

@@ -2,10 +2,31 @@ import { parseArgs } from "node:util";
 import { admit } from "../../core/admission/admit.ts";
 import { engineFromFile } from "../shared/engine-file.ts";
 import { readInput } from "./io.ts";
-import { InputError, UsageError } from "./usage.ts";
+import { type Command, EXIT_CODES, InputError, UsageError } from "./usage.ts";
 
-/** `outrigger review -f FILE|- [--config FILE]`: one AdmissionReview in, its response out. */
-export function review(args: string[], out: (s: string) => void): number {
+export const review: Command = {
+  summary: "answer one AdmissionReview (JSON) exactly as the webhook would",
+  help: `Usage: outrigger review -f FILE|- [--config FILE]
+
+Reads one AdmissionReview (v1 or v1beta1) and prints the AdmissionReview the webhook answers with,
+JSON Patch included (base64, as the API server gets it). A review the webhook denies is still an
+answer: exit 0.
+
+Flags:
+  -f, --filename FILE   the AdmissionReview, - for standard input (required)
+      --config FILE     Outrigger config (default: the built-in config)
+
+Examples:
+  outrigger review -f request.json
+  outrigger review -f request.json | jq -r .response.patch | base64 -d | jq .
+
+${EXIT_CODES}
+`,
+  run: runReview,
+};
+
+/** One AdmissionReview in, its response out. */
+function runReview(args: string[], out: (s: string) => void): number {
   const { values } = parseArgs({
     args,
     options: { filename: { type: "string", short: "f" }, config: { type: "string" } },

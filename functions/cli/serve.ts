@@ -5,10 +5,35 @@ import { appFromEnv } from "../shared/bootstrap.ts";
 import { engineFromFile } from "../shared/engine-file.ts";
 import { log } from "../shared/log.ts";
 import { type App, createApp, fixedSource } from "../shared/router.ts";
-import { InputError, UsageError } from "./usage.ts";
+import { type Command, EXIT_CODES, InputError, UsageError } from "./usage.ts";
 
-/** `outrigger serve [--port N] [--host H] [--config FILE] [--tls-cert F --tls-key F]`. Runs until killed. */
-export async function serve(args: string[]): Promise<number> {
+export const serve: Command = {
+  summary: "run the webhook locally over HTTP or HTTPS (the same handler as the cloud functions)",
+  help: `Usage: outrigger serve [--port N] [--host H] [--config FILE] [--tls-cert FILE --tls-key FILE]
+
+Serves POST /inject, POST /inject/<path envs> and GET /healthz (README "HTTP") until stopped.
+Without --config it reads the environment the cloud handlers read (OUTRIGGER_CONFIG,
+OUTRIGGER_CONFIG_URL, OUTRIGGER_TOKENS, ...), falling back to the built-in config. A real API
+server calls https URLs only: give it --tls-cert and --tls-key.
+
+Flags:
+      --port N          port to listen on (default: $PORT, else 8080; 0 picks a free one)
+      --host H          address to listen on (default 127.0.0.1)
+      --config FILE     Outrigger config
+      --tls-cert FILE   PEM certificate chain, with --tls-key
+      --tls-key FILE    PEM private key, with --tls-cert
+
+Examples:
+  outrigger serve --port 8443 --tls-cert tls.crt --tls-key tls.key --host 0.0.0.0
+  OUTRIGGER_CONFIG_URL=s3://my-bucket/outrigger.yaml outrigger serve
+
+${EXIT_CODES}
+`,
+  run: runServe,
+};
+
+/** Runs until killed. */
+async function runServe(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {

@@ -1,17 +1,31 @@
-/** Thrown for a command line that cannot be run; main() prints it with the usage and exits 2. */
+/** Thrown for a command line that cannot be run; main() prints it with the verb's usage and exits 2. */
 export class UsageError extends Error {}
 
 /** Thrown for input that cannot be read or parsed; main() prints it and exits 1. */
 export class InputError extends Error {}
 
-export const USAGE = `Usage: outrigger <command> [flags]
+/** One verb of the CLI: its help text (usage, flags, examples) and what it does. */
+export interface Command {
+  summary: string;
+  help: string;
+  run(args: string[], out: (s: string) => void): number | Promise<number>;
+}
+
+export const EXIT_CODES = `Exit status: 0 when the command did its job, 1 for input or config that cannot be used
+(the message names the file, document and field), 2 for a wrong command line.`;
+
+export function overview(commands: Record<string, Command>): string {
+  const width = Math.max(...Object.keys(commands).map((n) => n.length));
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `Usage: outrigger <command> [flags]
+
+Istio-compatible sidecar injection: the same engine as the Outrigger webhook, at the terminal.
 
 Commands:
-  review  -f FILE|- [--config FILE]     answer one AdmissionReview (JSON) as the webhook would
-  serve   [--port N] [--host H] [--config FILE]
-                                         run the webhook locally over HTTP
-  help                                   show this text
+${lines.join("\n")}
 
-Exit status: 0 when the command did its job (a review that denies is still answered),
-1 when the input could not be read, 2 for a wrong command line.
+Run \`outrigger <command> --help\` for a command's flags and examples; \`outrigger --version\` for the version.
+
+${EXIT_CODES}
 `;
+}

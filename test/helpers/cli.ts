@@ -17,12 +17,13 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], input?: string): CliResult {
+export function runCli(args: string[], input?: string, timeout = 20_000): CliResult {
   const r = spawnSync(process.execPath, [builtCli(), ...args], {
     input,
     encoding: "utf8",
     cwd: REPO,
-    timeout: 20_000,
+    timeout,
+    maxBuffer: 512 * 1024 * 1024,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -30,8 +31,12 @@ export function runCli(args: string[], input?: string): CliResult {
 /** Starts `outrigger serve` on a free port and resolves with its URL once it is listening. */
 export function startServer(
   args: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<{ url: string; stop: () => Promise<void>; logs: string[] }> {
-  const child = spawn(process.execPath, [builtCli(), "serve", "--port", "0", ...args], { cwd: REPO });
+  const child = spawn(process.execPath, [builtCli(), "serve", "--port", "0", ...args], {
+    cwd: REPO,
+    env: { ...process.env, ...env },
+  });
   const logs: string[] = [];
   return new Promise((resolveStart, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${logs.join("")}`)), 15_000);

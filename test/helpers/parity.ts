@@ -432,7 +432,8 @@ export function tally(results: CaseResult[]): Tally {
     }
     if (r.cli.outcome !== "n/a") {
       t.cli[1]++;
-      t.exact[1]++;
+      // Only an output can be byte-identical; error cases have none.
+      if (r.cli.exact !== undefined) t.exact[1]++;
       if (r.cli.outcome === "pass") t.cli[0]++;
       if (r.cli.exact) t.exact[0]++;
     }

@@ -1,0 +1,157 @@
+import { parseArgs } from "node:util";
+import { type Decision, decide, decisionInput } from "../../core/decide/decide.ts";
+import { parseDocument } from "../../core/document/yaml.ts";
+import { isObject, type JsonObject, ok, stringMap } from "../../core/json.ts";
+import { rewriteManifest } from "../../core/manifest/rewrite.ts";
+import type { WorkloadRef } from "../../core/manifest/workloads.ts";
+import { matchWebhooks, type WebhookMatch } from "../../core/registration/match.ts";
+import { mutatingWebhookConfiguration } from "../../core/registration/webhook.ts";
+import { engineFromFiles } from "../shared/engine-file.ts";
+import { readInput } from "./io.ts";
+import { type Command, EXIT_CODES, InputError, UsageError } from "./usage.ts";
+
+/** The namespace label the API server sets on every namespace, which registrations select on. */
+const NAME_LABEL = "kubernetes.io/metadata.name";
+
+interface Verdict {
+  workload: WorkloadRef;
+  namespace: string;
+  webhooks: WebhookMatch[];
+  decision: Pick<Decision, "inject" | "rule" | "reasons" | "warnings">;
+  injected: boolean;
+}
+
+export const check: Command = {
+  summary: "explain whether each pod of a manifest would get a sidecar, and why",
+  help: `Usage: outrigger check -f FILE|- [--namespace NAME] [--namespace-labels k=v,...]
+       [--webhook-config FILE] [--config FILE] [-o text|json]
+
+Explains both layers of injection for each pod or workload in the manifest:
+  1. would the API server call the webhook? The registration's namespaceSelector against the
+     namespace's labels and its objectSelector against the pod's labels, entry by entry;
+  2. what Outrigger then decides: the rules in Istio's order (hostNetwork, system namespaces, the
+     sidecar.istio.io/inject label and annotation, neverInjectSelector, alwaysInjectSelector, policy),
+     each with what it saw.
+Exits 0 whatever the verdict.
+
+Flags:
+  -f, --filename FILE          manifest to explain, - for standard input (required)
+      --namespace NAME         namespace of the pods (default: each workload's own, else "default")
+      --namespace-labels K=V,…  the namespace's labels (e.g. istio-injection=enabled); the API server's
+                               kubernetes.io/metadata.name=NAME is added
+      --webhook-config FILE    the MutatingWebhookConfiguration on the cluster
+                               (default: the one \`outrigger webhook-config\` prints)
+      --config FILE            Outrigger config the webhook runs with (default: the built-in config)
+  -o, --output FORMAT          text (default: a table, then each pod's reasons) or json
+
+Examples:
+  outrigger check -f deployment.yaml --namespace-labels istio-injection=enabled
+  kubectl get namespace shop -o jsonpath='{.metadata.labels}'   # what to pass as --namespace-labels
+  outrigger check -f app.yaml --namespace shop --webhook-config mwc.yaml --config outrigger.yaml -o json
+
+${EXIT_CODES}
+`,
+  async run(args, out) {
+    const { values: v } = parseArgs({
+      args,
+      options: {
+        filename: { type: "string", short: "f" },
+        namespace: { type: "string" },
+        "namespace-labels": { type: "string" },
+        "webhook-config": { type: "string" },
+        config: { type: "string" },
+        output: { type: "string", short: "o", default: "text" },
+      },
+      strict: true,
+    });
+    if (!v.filename) throw new UsageError("-f FILE is required (-f - reads standard input)");
+    if (v.output !== "text" && v.output !== "json") throw new UsageError(`-o ${v.output}: text or json`);
+    const labels = parseLabels(v["namespace-labels"] ?? "");
+    const registration = loadRegistration(v["webhook-config"]);
+    const engine = engineFromFiles({ config: v.config });
+    if (!engine.ok) throw new InputError(engine.error);
+
+    const verdicts: Verdict[] = [];
+    const source = v.filename === "-" ? "standard input" : v.filename;
+    // The manifest walk of inject, with a step that only looks.
+    const walked = await rewriteManifest(readInput(v.filename), (pod, workload) => {
+      const namespace = v.namespace ?? (workload.namespace || "default");
+      const podLabels = stringMap(isObject(pod.metadata) ? pod.metadata.labels : undefined);
+      const webhooks = matchWebhooks(registration, { ...labels, [NAME_LABEL]: namespace }, podLabels);
+      const d = decide(decisionInput(pod, namespace), engine.value.config);
+      const decision = { inject: d.inject, rule: d.rule, reasons: d.reasons, warnings: d.warnings };
+      verdicts.push({
+        workload,
+        namespace,
+        webhooks,
+        decision,
+        injected: d.inject && webhooks.some((w) => w.called),
+      });
+      return ok({ skipped: "" });
+    });
+    if (!walked.ok) throw new InputError(`${source}: ${walked.error}`);
+    out(v.output === "json" ? `${JSON.stringify(verdicts, null, 2)}\n` : textReport(verdicts));
+    return 0;
+  },
+};
+
+function textReport(verdicts: Verdict[]): string {
+  if (verdicts.length === 0) return "No pods or workloads in the manifest.\n";
+  const rows = verdicts.map((v) => {
+    const called = v.webhooks.filter((w) => w.called).map((w) => w.webhook);
+    return [
+      `${v.workload.kind}/${v.workload.name}`,
+      v.namespace,
+      called.length > 0 ? called.join(",") : "none",
+      v.injected ? "yes" : "no",
+      called.length === 0 ? "no webhook entry selects the pod" : (v.decision.reasons.at(-1) ?? ""),
+    ];
+  });
+  const header = ["WORKLOAD", "NAMESPACE", "WEBHOOK CALLED", "INJECTED", "REASON"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] as number)))
+      .join("  ")
+      .trimEnd();
+  const table = [line(header), ...rows.map(line)].join("\n");
+  const details = verdicts.map((v) => {
+    const called = v.webhooks.filter((w) => w.called).length;
+    const lines = [`${v.workload.kind} "${v.namespace}/${v.workload.name}":`];
+    for (const w of v.webhooks)
+      lines.push(`  webhook ${w.webhook}: ${w.called ? "called" : "not called"}: ${w.reason}`);
+    if (called > 1)
+      lines.push("  warning: several webhook entries select the pod; it would be injected more than once");
+    lines.push(
+      `  Outrigger ${v.decision.inject ? "injects" : "does not inject"} (rule: ${v.decision.rule}):`,
+    );
+    for (const r of v.decision.reasons) lines.push(`    - ${r}`);
+    for (const w of v.decision.warnings) lines.push(`    warning: ${w}`);
+    return lines.join("\n");
+  });
+  return `${table}\n\n${details.join("\n\n")}\n`;
+}
+
+function parseLabels(text: string): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const part of text.split(",").filter((p) => p.trim() !== "")) {
+    const eq = part.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--namespace-labels: "${part}" is not KEY=VALUE`);
+    labels[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  return labels;
+}
+
+function loadRegistration(path: string | undefined): JsonObject {
+  if (path === undefined) {
+    const rendered = mutatingWebhookConfiguration({ url: "https://outrigger.invalid/inject" });
+    if (!rendered.ok) throw new Error(rendered.error);
+    return rendered.value;
+  }
+  const parsed = parseDocument(readInput(path));
+  if (!parsed.ok) throw new InputError(`${path}: ${parsed.error}`);
+  const doc = parsed.value;
+  if (!isObject(doc) || doc.kind !== "MutatingWebhookConfiguration")
+    throw new InputError(`${path}: kind: not a MutatingWebhookConfiguration`);
+  return doc;
+}

@@ -1,0 +1,66 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { mutatingWebhookConfiguration } from "../../core/registration/webhook.ts";
+import { runCli } from "../helpers/cli.ts";
+
+const url = "https://europe-west1-proj.cloudfunctions.net/inject/t/abc/cluster/c1";
+
+describe("outrigger webhook-config", () => {
+  it("prints the registration core/registration renders, as YAML and as JSON", () => {
+    const expected = mutatingWebhookConfiguration({
+      url,
+      revision: "canary",
+      failurePolicy: "Ignore",
+      timeoutSeconds: 5,
+    });
+    if (!expected.ok) throw new Error(expected.error);
+    const args = [
+      "webhook-config",
+      "--url",
+      url,
+      "--revision",
+      "canary",
+      "--failure-policy",
+      "Ignore",
+      "--timeout",
+      "5",
+    ];
+    const yaml = runCli(args);
+    expect(yaml.status).toBe(0);
+    expect(parse(yaml.stdout)).toEqual(expected.value);
+    const json = runCli([...args, "-o", "json"]);
+    expect(JSON.parse(json.stdout)).toEqual(expected.value);
+  });
+
+  it("--namespaces-by-default adds the entry for unlabelled namespaces", () => {
+    const r = runCli(["webhook-config", "--url", url, "--namespaces-by-default", "-o", "json"]);
+    const names = (JSON.parse(r.stdout).webhooks as { name: string }[]).map((w) => w.name);
+    expect(names).toContain("auto.sidecar-injector.istio.io");
+  });
+
+  it("--ca-bundle puts the PEM in clientConfig, base64", () => {
+    const dir = mkdtempSync(join(tmpdir(), "outrigger-mwc-"));
+    const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    writeFileSync(join(dir, "ca.pem"), pem);
+    const r = runCli(["webhook-config", "--url", url, "--ca-bundle", join(dir, "ca.pem"), "-o", "json"]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).webhooks[0].clientConfig.caBundle).toBe(Buffer.from(pem).toString("base64"));
+    writeFileSync(join(dir, "bad.pem"), "hello");
+    expect(runCli(["webhook-config", "--url", url, "--ca-bundle", join(dir, "bad.pem")]).status).toBe(1);
+  });
+
+  it("refuses what the API server would refuse: exit 2 with the reason", () => {
+    const http = runCli(["webhook-config", "--url", "http://h.example.com/inject"]);
+    expect(http.status).toBe(2);
+    expect(http.stderr).toContain("the API server only calls https URLs");
+    const query = runCli(["webhook-config", "--url", "https://h.example.com/inject?timeout=5s"]);
+    expect(query.status).toBe(2);
+    expect(query.stderr).toContain("query string");
+    expect(runCli(["webhook-config"]).status).toBe(2);
+    expect(runCli(["webhook-config", "--url", url, "--timeout", "99"]).status).toBe(2);
+    expect(runCli(["webhook-config", "--url", url, "--failure-policy", "Sometimes"]).status).toBe(2);
+  });
+});
