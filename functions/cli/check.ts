@@ -151,7 +151,14 @@ function loadRegistration(path: string | undefined): JsonObject {
   const parsed = parseDocument(readInput(path));
   if (!parsed.ok) throw new InputError(`${path}: ${parsed.error}`);
   const doc = parsed.value;
-  if (!isObject(doc) || doc.kind !== "MutatingWebhookConfiguration")
-    throw new InputError(`${path}: kind: not a MutatingWebhookConfiguration`);
-  return doc;
+  // `kubectl get mutatingwebhookconfigurations -o yaml` gives a List: its entries are taken together.
+  const items = isObject(doc) && doc.kind === "List" && Array.isArray(doc.items) ? doc.items : [doc];
+  const configs = items.filter(
+    (i): i is JsonObject => isObject(i) && i.kind === "MutatingWebhookConfiguration",
+  );
+  if (configs.length === 0) throw new InputError(`${path}: kind: not a MutatingWebhookConfiguration`);
+  return {
+    kind: "MutatingWebhookConfiguration",
+    webhooks: configs.flatMap((c) => (Array.isArray(c.webhooks) ? c.webhooks : [])),
+  };
 }

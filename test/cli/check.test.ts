@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -106,11 +106,17 @@ webhooks:
     admissionReviewVersions: [v1]
 `,
     );
-    const [v] = checkJson(["--webhook-config", mwc], pod("web"));
-    expect(v?.webhooks).toEqual([
+    const expected = [
       { webhook: "all.example.com", called: true, reason: "namespaceSelector and objectSelector match" },
       { webhook: "deployments-only.example.com", called: false, reason: "its rules do not cover pod CREATE" },
-    ]);
+    ];
+    expect(checkJson(["--webhook-config", mwc], pod("web"))[0]?.webhooks).toEqual(expected);
+    // As `kubectl get mutatingwebhookconfigurations -o yaml` prints them: a List.
+    const text = readFileSync(mwc, "utf8")
+      .replace(/^/gm, "    ")
+      .replace(/^ {4}apiVersion/, "  - apiVersion");
+    const list = file("mwc-list.yaml", `apiVersion: v1\nkind: List\nitems:\n${text}`);
+    expect(checkJson(["--webhook-config", list], pod("web"))[0]?.webhooks).toEqual(expected);
   });
 
   it("prints a table and each pod's reasons as text, exit 0 whatever the verdict", () => {
