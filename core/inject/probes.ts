@@ -157,7 +157,7 @@ interface GRPCAction {
   service: string | null;
 }
 
-interface Prober {
+export interface Prober {
   httpGet?: HTTPGetAction;
   tcpSocket?: TCPSocketAction;
   grpc?: GRPCAction;
@@ -275,7 +275,7 @@ function resolvePort(p: Prober | undefined, ports: Map<string, number>, target: 
   return p;
 }
 
-function proberUrls(name: string) {
+export function proberUrls(name: string) {
   return {
     readinessProbe: `/app-health/${name}/readyz`,
     livenessProbe: `/app-health/${name}/livez`,
@@ -408,7 +408,7 @@ function decodeProber(v: Json): Prober | null {
   return p;
 }
 
-function decodeProbers(text: string): Map<string, Prober | null> | undefined {
+export function decodeProbers(text: string): Map<string, Prober | null> | undefined {
   let doc: Json;
   try {
     doc = JSON.parse(text) as Json;
@@ -451,7 +451,7 @@ export function mergeOrAppendProbers(previouslyInjected: boolean, env: Json[], p
 // Rewriting the probes themselves
 
 /** Replaces one key of an object by another in the same position, so the probe reads naturally. */
-function replaceKey(obj: JsonObject, from: string, to: string, value: Json): JsonObject {
+export function replaceKey(obj: JsonObject, from: string, to: string, value: Json): JsonObject {
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(obj)) {
     if (k === from) out[to] = value;

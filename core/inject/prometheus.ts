@@ -15,7 +15,7 @@ import { type ConfigSources, findSidecar, goAtoi, goJsonString, meshStatusPort }
 export const PROMETHEUS_ENV = "ISTIO_PROMETHEUS_ANNOTATIONS";
 export const MERGE_ANNOTATION = "prometheus.istio.io/merge-metrics";
 export const SECURE_PORT_ANNOTATION = "prometheus.istio.io/secure-port";
-const SECURE_PORT_ENV = "ENVOY_SECURE_MERGED_METRICS_PORT";
+export const SECURE_PORT_ENV = "ENVOY_SECURE_MERGED_METRICS_PORT";
 
 const SCRAPE = "prometheus_io_scrape";
 const PORT = "prometheus_io_port";

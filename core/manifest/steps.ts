@@ -1,7 +1,9 @@
 import { decide, decisionInput, skipReason } from "../decide/decide.ts";
 import type { Engine } from "../engine.ts";
 import { injectPod } from "../inject/pod.ts";
-import { ok } from "../json.ts";
+import { STATUS_ANNOTATION } from "../inject/status.ts";
+import { uninjectPod } from "../inject/uninject.ts";
+import { isObject, ok } from "../json.ts";
 import type { PodStep } from "./rewrite.ts";
 
 /**
@@ -23,3 +25,12 @@ export function manualInjection(engine: Engine): PodStep {
     return injected.ok ? ok({ pod: injected.value.pod }) : injected;
   };
 }
+
+/** The injection the status annotation records, taken out again; a pod without one is left alone. */
+export const uninjection: PodStep = (pod) => {
+  const annotations =
+    isObject(pod.metadata) && isObject(pod.metadata.annotations) ? pod.metadata.annotations : {};
+  if (annotations[STATUS_ANNOTATION] === undefined) return ok({ skipped: "has no injected sidecar" });
+  const removed = uninjectPod(pod);
+  return removed.ok ? ok({ pod: removed.value }) : removed;
+};

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { createTwoFilesPatch } from "diff";
 import { kubeYaml } from "../../core/manifest/kube-yaml.ts";
 import { type PodStep, type Rewritten, rewriteManifest } from "../../core/manifest/rewrite.ts";
-import { manualInjection } from "../../core/manifest/steps.ts";
+import { manualInjection, uninjection } from "../../core/manifest/steps.ts";
 import { engineFromFiles } from "../shared/engine-file.ts";
 import { readInput } from "./io.ts";
 import { remoteInjection } from "./remote.ts";
@@ -82,6 +82,32 @@ ${EXIT_CODES}
       step = manualInjection(engine.value);
     }
     return rewriteFile(v, step, "injection", out);
+  },
+};
+
+export const uninject: Command = {
+  summary: "remove injected sidecars from a manifest's pods, giving back the original",
+  help: `Usage: outrigger uninject -f FILE|- [-o FILE] [--diff]
+
+Removes exactly what the sidecar.istio.io/status annotation says was injected (containers, init
+containers, volumes, image pull secrets, and the annotations, labels and probe rewrites of the
+injection), from every pod of the manifest, so \`outrigger inject\` followed by \`outrigger uninject\`
+gives the manifest back. Pods without the annotation are left as they are.
+
+Flags:
+  -f, --filename FILE      manifest to read, - for standard input (required)
+  -o, --output FILE        write the result here instead of standard output
+      --diff               print a unified diff of each changed document instead of the result
+
+Examples:
+  outrigger uninject -f injected.yaml -o original.yaml
+  kubectl get deployment web -o yaml | outrigger uninject -f - --diff
+
+${EXIT_CODES}
+`,
+  run(args, out) {
+    const { values: v } = parseArgs({ args, options: FILE_FLAGS, strict: true });
+    return rewriteFile(v, uninjection, "uninjection", out);
   },
 };
 

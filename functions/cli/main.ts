@@ -1,6 +1,6 @@
 import pkg from "../../package.json" with { type: "json" };
 import { check } from "./check.ts";
-import { inject } from "./inject.ts";
+import { inject, uninject } from "./inject.ts";
 import { review } from "./review.ts";
 import { serve } from "./serve.ts";
 import { type Command, InputError, overview, UsageError } from "./usage.ts";
@@ -8,6 +8,7 @@ import { webhookConfig } from "./webhook-config.ts";
 
 const COMMANDS: Record<string, Command> = {
   inject,
+  uninject,
   check,
   "webhook-config": webhookConfig,
   review,

@@ -435,6 +435,75 @@ describe("outrigger inject --remote", () => {
   });
 });
 
+describe("outrigger uninject", () => {
+  const app = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+      annotations: {team: blue}
+    spec:
+      containers:
+        - name: web
+          image: nginx
+          ports: [{name: http, containerPort: 8080}]
+          readinessProbe: {httpGet: {path: /ready, port: http}}
+`;
+
+  it("inject | uninject gives the manifest back (in istioctl's printed form)", () => {
+    const injected = runCli(["inject", "-f", "-"], app);
+    expect(injected.stdout).toContain("/app-health/web/readyz");
+    const back = runCli(["uninject", "-f", "-"], injected.stdout);
+    expect(back.stderr).toBe("");
+    expect(back.status).toBe(0);
+    const original = docs(app)[0] as JsonObject;
+    const spec = original.spec as JsonObject;
+    const template = spec.template as JsonObject;
+    const containers = (template.spec as JsonObject).containers as JsonObject[];
+    // What the typed round trip adds, and nothing else.
+    const expected = {
+      ...original,
+      spec: {
+        ...spec,
+        strategy: {},
+        template: { ...template, spec: { containers: [{ ...containers[0], resources: {} }] } },
+      },
+      status: {},
+    };
+    expect(docs(back.stdout)).toEqual([expected]);
+  });
+
+  it("leaves pods that were never injected as they are, saying so on stderr", () => {
+    const r = runCli(["uninject", "-f", "-"], app);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${app}---\n`);
+    expect(r.stderr).toBe('Skipping uninjection because Deployment "shop/web" has no injected sidecar\n');
+  });
+
+  it("--diff shows what uninjection takes out", () => {
+    const injected = runCli(["inject", "-f", "-"], app).stdout;
+    const r = runCli(["uninject", "-f", file("injected.yaml", injected), "--diff"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("-        name: istio-proxy\n");
+    expect(r.stdout).not.toContain("+        name: istio-proxy");
+  });
+
+  it("a status annotation it cannot read: exit 1 naming it, nothing written", () => {
+    const broken = deployment("broken", { annotations: { "sidecar.istio.io/status": "{not json" } });
+    const r = runCli(["uninject", "-f", "-"], broken);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain('Deployment "/broken"');
+    expect(r.stderr).toContain("sidecar.istio.io/status");
+  });
+});
+
 describe("every verb", () => {
   it("--version prints the package version", () => {
     const pkg = JSON.parse(readFileSync(resolve(REPO, "package.json"), "utf8")) as { version: string };
@@ -443,7 +512,7 @@ describe("every verb", () => {
     expect(r.stdout).toBe(`outrigger ${pkg.version}\n`);
   });
 
-  for (const verb of ["inject", "check", "webhook-config", "review", "serve"]) {
+  for (const verb of ["inject", "uninject", "check", "webhook-config", "review", "serve"]) {
     it(`${verb} --help shows its flags and examples, exit 0`, () => {
       const r = runCli([verb, "--help"]);
       expect(r.status).toBe(0);
