@@ -103,7 +103,7 @@ async function main(): Promise<void> {
   console.log(
     "\n| Istio corpus, webhook leg (per-case medians) | median (ms) | p99 (ms) | cases |\n|---|---|---|---|",
   );
-  for (const [name, s] of corpusRows(SHARED))
+  for (const [name, s] of corpusRows())
     console.log(`| ${name} | ${s.median.toFixed(3)} | ${s.p99.toFixed(3)} | ${s.n} |`);
 
   console.log("\n| bundle | bytes (minified) |\n|---|---|");

@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
 import { applyPatch } from "rfc6902";
 import type { AdmissionReviewResponse } from "../../core/admission/review.ts";
 import type { JsonObject } from "../../core/json.ts";
 
-export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+// __dirname, not import.meta: vitest provides it, and so does the CommonJS bench bundle (dist/bench),
+// which is also two folders below the repository.
+export const REPO = resolve(__dirname, "../..");
 /** Shared fixtures are read in place, beside the repository, and never written. */
 export const SHARED = resolve(REPO, "../shared");
 

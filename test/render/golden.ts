@@ -1,4 +1,3 @@
-import { parseAllDocuments } from "yaml";
 import { defaultMeshConfig, defaultValues, effectiveMesh, mergeValues } from "../../core/config/defaults.ts";
 import type { Config } from "../../core/config/types.ts";
 import { clusterEnvs, overwriteClusterEnvs } from "../../core/inject/cluster.ts";
@@ -7,36 +6,27 @@ import { compileTemplate } from "../../core/render/compile.ts";
 import { buildTemplateData, type TemplateData } from "../../core/render/data.ts";
 import { renderTemplate } from "../../core/render/render.ts";
 import { builtinTemplates } from "../../core/templates/index.ts";
-import { readShared, readSharedJson } from "../helpers/fixtures.ts";
+import {
+  type IstioCase,
+  istioCase,
+  istioCases,
+  podDocuments,
+  podFromWorkload,
+  readIstio,
+} from "../helpers/istio-cases.ts";
+import { quantityValue } from "../helpers/parity.ts";
 
 /**
  * The golden corpus as the render step sees it: each case's pods built the way Istio's webhook test
  * builds them, the case's settings turned into a Config, and the built-in sidecar template rendered.
  */
 
-export interface GoldenCase {
-  id: string;
-  input: string;
-  golden: string;
-  legs: string[];
-  settings: {
-    values?: JsonObject;
-    meshConfig?: JsonObject;
-    nativeSidecars?: boolean;
-    env?: Record<string, string>;
-    templates?: Record<string, string>;
-    expectError?: string;
-  };
-  needsCluster?: string;
-}
+/** A case of the corpus (the one reader is ../helpers/istio-cases.ts). */
+export type GoldenCase = IstioCase;
 
-export const cases = readSharedJson<GoldenCase[]>("fixtures/istio/cases.json");
+export const cases = istioCases();
 
-export function caseById(id: string): GoldenCase {
-  const c = cases.find((x) => x.id === id);
-  if (!c) throw new Error(`no case ${id}`);
-  return c;
-}
+export const caseById = istioCase;
 
 export function configFor(c: GoldenCase): Config {
   const s = c.settings;
@@ -58,78 +48,21 @@ export function configFor(c: GoldenCase): Config {
   };
 }
 
-const POD_KINDS = new Set([
-  "Deployment",
-  "DeploymentConfig",
-  "DaemonSet",
-  "StatefulSet",
-  "Job",
-  "ReplicaSet",
-  "ReplicationController",
-  "CronJob",
-  "Pod",
-]);
-
-function documents(text: string): JsonObject[] {
-  const out: JsonObject[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    const v = doc.toJSON() as unknown;
-    if (!isObject(v)) continue;
-    if (v.kind === "List" && Array.isArray(v.items)) out.push(...v.items.filter(isObject));
-    else out.push(v);
-  }
-  return out.filter((d) => POD_KINDS.has(String(d.kind)));
-}
-
-/** A workload document as the Pod its controller would create (Istio's webhook-test simulation). */
-export function podFor(doc: JsonObject): { pod: JsonObject; namespace: string } {
-  const meta = (doc.metadata ?? {}) as JsonObject;
-  const name = String(meta.name ?? "");
-  const namespace = typeof meta.namespace === "string" ? meta.namespace : "";
-  if (doc.kind === "Pod") {
-    const pod = structuredClone(doc);
-    return { pod: withNamespace(pod, namespace), namespace };
-  }
-  const spec = (doc.spec ?? {}) as JsonObject;
-  const template =
-    (doc.kind === "CronJob"
-      ? (((spec.jobTemplate as JsonObject).spec as JsonObject).template as JsonObject)
-      : (spec.template as JsonObject)) ?? {};
-  const podMeta = structuredClone((template.metadata ?? {}) as JsonObject);
-  if (doc.kind === "Deployment") {
-    podMeta.generateName = `${name}-fake-`;
-    podMeta.ownerReferences = [
-      { apiVersion: "apps/v1", kind: "ReplicaSet", name: `${name}-fake`, controller: true },
-    ];
-    podMeta.labels = { ...((podMeta.labels ?? {}) as JsonObject), "pod-template-hash": "fake" };
-  } else {
-    podMeta.generateName = name;
-    podMeta.ownerReferences = [
-      { apiVersion: String(doc.apiVersion), kind: String(doc.kind), name, controller: true },
-    ];
-  }
-  const pod: JsonObject = {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: podMeta,
-    spec: structuredClone(template.spec ?? {}),
-  };
-  return { pod: withNamespace(pod, namespace), namespace };
-}
-
-function withNamespace(pod: JsonObject, namespace: string): JsonObject {
-  const meta = (pod.metadata ?? {}) as JsonObject;
+/** A workload's pod as Istio's webhook test builds it, in the workload's namespace (the render step reads it). */
+function podFor(doc: JsonObject): JsonObject {
+  const { pod, namespace } = podFromWorkload(doc);
+  const meta = isObject(pod.metadata) ? pod.metadata : {};
   if (!meta.namespace) meta.namespace = namespace;
   pod.metadata = meta;
   return pod;
 }
 
 export function inputPods(c: GoldenCase): JsonObject[] {
-  return documents(readShared("fixtures/istio", c.input)).map((d) => podFor(d).pod);
+  return podDocuments(readIstio(c.input)).map(podFor);
 }
 
 export function goldenPods(c: GoldenCase): JsonObject[] {
-  return documents(readShared("fixtures/istio", c.golden)).map((d) => podFor(d).pod);
+  return podDocuments(readIstio(c.golden)).map(podFor);
 }
 
 const compiled = compileTemplate("sidecar", builtinTemplates.sidecar as string);
@@ -159,26 +92,6 @@ export function renderText(data: TemplateData, text = builtinTemplates.sidecar a
 
 // ---------------------------------------------------------------------------------------------------
 // Comparison: what Istio's typed re-serialisation would make equal.
-
-const QUANTITY_SUFFIX: Record<string, number> = {
-  "": 1,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  Ki: 1024,
-  Mi: 1024 ** 2,
-  Gi: 1024 ** 3,
-  Ti: 1024 ** 4,
-};
-
-export function quantityValue(q: unknown): number | undefined {
-  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(String(q));
-  if (!m) return undefined;
-  const f = QUANTITY_SUFFIX[m[2] as string];
-  return f === undefined ? undefined : Number(m[1]) * f;
-}
 
 /** Resources with quantities by value, probes without zero ints, env without empty values. */
 export function normalizeContainer(c: JsonObject | undefined): JsonObject | undefined {
