@@ -1,13 +1,28 @@
 // `npm run load`: drives the local server (the same router the Cloud Function and Lambda use) with
 // autocannon over loopback, 60 s at a fixed rate and 60 s flat out, and reports throughput, latency
 // percentiles, errors and memory. Bounded in time and aimed only at 127.0.0.1.
-import { spawn } from "node:child_process";
+//
+// What is measured is the server: it runs as its own process (`outrigger serve`, one Node thread),
+// and where `taskset` exists and there are two cores or more, it is pinned to core 0 and this process
+// (autocannon, and the reading of the server's log lines) to core 1, so the two never take turns on
+// one core. One connection carries one request at a time (no pipelining: the API server does not
+// pipeline webhook calls).
+//
+// How autocannon keeps a rate: each connection sends its share of the per-second rate back to back
+// as fast as answers come, then waits for the next second. So the fixed-rate run is bursts of up to
+// LOAD_CONNECTIONS requests in flight, not evenly spaced arrivals, and its latencies include the
+// queueing of those bursts. In the maximum run every connection always has a request in flight, so
+// by Little's law its latency is about connections / throughput whatever the server does.
+import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import autocannon from "autocannon";
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const RATE = Number(process.env.LOAD_RATE ?? 2000);
+const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 32);
+const WARMUP_SECONDS = 10;
 
 function mb(bytes: number): string {
   return (bytes / 1024 / 1024).toFixed(1);
@@ -19,7 +34,7 @@ async function run(url: string, body: string, title: string, overallRate?: numbe
     method: "POST",
     headers: { "content-type": "application/json" },
     body,
-    connections: 32,
+    connections: CONNECTIONS,
     pipelining: 1,
     duration: SECONDS,
     ...(overallRate ? { overallRate } : {}),
@@ -30,11 +45,19 @@ async function run(url: string, body: string, title: string, overallRate?: numbe
   );
 }
 
+/** Whether `taskset` can pin processes here (util-linux; absent on macOS and in some containers). */
+function canPin(): boolean {
+  if (availableParallelism() < 2) return false;
+  const probe = spawnSync("taskset", ["-p", String(process.pid)], { stdio: "ignore" });
+  return probe.status === 0;
+}
+
 /** The server runs as its own process (`outrigger serve`), so the load generator does not share its thread. */
-function startServer(): Promise<{ url: string; pid: number; stop: () => void }> {
-  const child = spawn(process.execPath, [resolve("dist/cli/index.cjs"), "serve", "--port", "0"], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+function startServer(pin: boolean): Promise<{ url: string; pid: number; stop: () => void }> {
+  const node = [process.execPath, resolve("dist/cli/index.cjs"), "serve", "--port", "0"];
+  // taskset execs node in its own process, so the child's pid is the server's.
+  const [command, ...args] = pin ? ["taskset", "-c", "0", ...node] : node;
+  const child = spawn(command as string, args, { stdio: ["ignore", "ignore", "pipe"] });
   return new Promise((done, fail) => {
     let seen = "";
     const onData = (chunk: Buffer) => {
@@ -59,7 +82,9 @@ function rssOf(pid: number): number {
 }
 
 async function main() {
-  const server = await startServer();
+  const pin = canPin();
+  if (pin) spawnSync("taskset", ["-cp", "1", String(process.pid)], { stdio: "ignore" });
+  const server = await startServer(pin);
   const url = `${server.url}/inject?timeout=10s`;
   const body = readFileSync(
     resolve(process.cwd(), "../shared/fixtures/apiserver/sample-admissionreview-v1.json"),
@@ -71,20 +96,30 @@ async function main() {
     method: "POST",
     headers: { "content-type": "application/json" },
     body,
-    duration: 5,
+    connections: CONNECTIONS,
+    duration: WARMUP_SECONDS,
   });
   const before = rssOf(server.pid);
+  // The server's memory every second through both runs: flat means no growth beyond the warm-up's.
+  const samples: number[] = [];
+  const sampler = setInterval(() => samples.push(rssOf(server.pid)), 1000);
   console.log(
-    `load: node ${process.version}, ${SECONDS} s per run; server (one process, one thread) and autocannon (32 connections) on 2 cores`,
+    `load: node ${process.version}, ${SECONDS} s per run after ${WARMUP_SECONDS} s of warm-up; server (one process, one thread)` +
+      (pin ? " pinned to core 0, autocannon pinned to core 1" : " and autocannon unpinned") +
+      `; ${CONNECTIONS} connections, no pipelining`,
   );
   console.log(
     "| run | req/s (mean) | p50 ms | p90 ms | p99 ms | max ms | errors |\n|---|---|---|---|---|---|---|",
   );
   await run(url, body, `fixed ${RATE}/s`, RATE);
   await run(url, body, "maximum");
+  clearInterval(sampler);
   const after = rssOf(server.pid);
+  const pct = (v: number) => `${(((v - before) / before) * 100).toFixed(1)}%`;
+  const low = Math.min(...samples, after);
+  const high = Math.max(...samples, after);
   console.log(
-    `\nserver rss after warm-up: ${mb(before)} MB; at end: ${mb(after)} MB (${(((after - before) / before) * 100).toFixed(1)}%)`,
+    `\nserver rss after warm-up: ${mb(before)} MB; during the runs ${mb(low)}–${mb(high)} MB (${pct(low)} to ${pct(high)}); at end: ${mb(after)} MB (${pct(after)})`,
   );
   server.stop();
 }

@@ -28,7 +28,8 @@ export function clone<T>(v: T): T {
   if (typeof v !== "object" || v === null) return v;
   if (Array.isArray(v)) return v.map(clone) as T;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(v)) {
+  for (const key in v) {
+    if (!Object.hasOwn(v, key)) continue;
     const value = clone((v as Record<string, unknown>)[key]);
     if (key === "__proto__")
       Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
@@ -50,13 +51,30 @@ export const MAX_DEPTH = 100;
 
 /** Whether a parsed value nests deeper than `max`; iterative, so it is safe on any input. */
 export function tooDeep(value: unknown, max = MAX_DEPTH): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop() as [unknown, number];
+  // Two parallel stacks rather than one of [value, depth] pairs: this walks every request body.
+  const values: unknown[] = [value];
+  const depths: number[] = [1];
+  while (values.length > 0) {
+    const v = values.pop();
+    const depth = depths.pop() as number;
     if (typeof v !== "object" || v === null) continue;
     if (depth > max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
-      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+    if (Array.isArray(v)) {
+      for (const child of v) {
+        if (typeof child === "object" && child !== null) {
+          values.push(child);
+          depths.push(depth + 1);
+        }
+      }
+    } else {
+      for (const key in v) {
+        if (!Object.hasOwn(v, key)) continue;
+        const child = (v as Record<string, unknown>)[key];
+        if (typeof child === "object" && child !== null) {
+          values.push(child);
+          depths.push(depth + 1);
+        }
+      }
     }
   }
   return false;

@@ -1,6 +1,6 @@
 import type { Engine } from "../engine.ts";
 import { type AdmissionLog, type AdmitResult, admit } from "./admit.ts";
-import { denied } from "./response.ts";
+import { denied, reviewJson } from "./response.ts";
 import { REVIEW_VERSIONS } from "./review.ts";
 
 /**
@@ -51,7 +51,7 @@ export function answerHttp(
   if (!isJson(req.contentType)) {
     return text(415, `invalid Content-Type ${JSON.stringify(req.contentType ?? "")}, want application/json`);
   }
-  const raw = typeof req.body === "string" ? req.body : Buffer.from(req.body as Uint8Array).toString("utf8");
+  const raw = typeof req.body === "string" ? req.body : utf8(req.body as Uint8Array);
   let body: unknown;
   try {
     body = JSON.parse(raw);
@@ -69,9 +69,15 @@ export function answerHttp(
   return {
     status: 200,
     contentType: "application/json",
-    body: JSON.stringify(result.review),
+    body: reviewJson(result.review),
     log: result.log,
   };
+}
+
+/** The body as text, decoded in place (Buffer.from(Uint8Array) would copy it first). */
+function utf8(bytes: Uint8Array): string {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return buf.toString("utf8");
 }
 
 /** `application/json`, optionally with `charset=utf-8` (Istio refuses the parameter; real clients send it). */

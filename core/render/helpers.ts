@@ -27,10 +27,6 @@ function isOptions(v: unknown): v is Handlebars.HelperOptions {
   return typeof v === "object" && v !== null && "hash" in v && "data" in v && "name" in v;
 }
 
-function plain(args: unknown[]): unknown[] {
-  return args.length > 0 && isOptions(args[args.length - 1]) ? args.slice(0, -1) : args;
-}
-
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -769,11 +765,33 @@ const raw: Record<string, Helper> = {
   },
 };
 
+/**
+ * A helper called with Handlebars' trailing options argument left out. Templates call helpers
+ * hundreds of times per render, so the common arities are passed on directly, without copying the
+ * arguments.
+ */
+function withoutOptions(fn: Helper): Helper {
+  return (...args: unknown[]) => {
+    const n = args.length;
+    if (n === 0 || !isOptions(args[n - 1])) return fn(...args);
+    switch (n) {
+      case 1:
+        return fn();
+      case 2:
+        return fn(args[0]);
+      case 3:
+        return fn(args[0], args[1]);
+      case 4:
+        return fn(args[0], args[1], args[2]);
+      default:
+        return fn(...args.slice(0, -1));
+    }
+  };
+}
+
 /** Every helper with Handlebars' trailing options argument removed before the call. */
 export const helpers: Record<string, (...args: unknown[]) => unknown> = {
-  ...Object.fromEntries(
-    Object.entries(raw).map(([name, fn]) => [name, (...args: unknown[]) => fn(...plain(args))]),
-  ),
+  ...Object.fromEntries(Object.entries(raw).map(([name, fn]) => [name, withoutOptions(fn)])),
   let: letHelper,
   if: ifHelper,
   unless: unlessHelper,
