@@ -1,7 +1,7 @@
 // `npm run bench`: warm latency of one admission through the core (decode → decide → render → merge →
 // patch → response), as medians and p99s over many runs. Numbers go to BENCHMARKS.md by hand, with the
 // date and the machine; tests never assert timings.
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { cpus } from "node:os";
 import { resolve } from "node:path";
 import { parse } from "yaml";
@@ -108,6 +108,9 @@ async function main(): Promise<void> {
 
   console.log("\n| bundle | bytes (minified) |\n|---|---|");
   for (const [file, size] of bundleSizes()) console.log(`| ${file} | ${size} |`);
+  // Next to each handler bundle, loaded only to compile templates a config brings (scripts/build.mjs).
+  for (const file of ["dist/gcp/handlebars-compiler.js", "dist/aws/handlebars-compiler.js"])
+    console.log(`| ${file} (loaded on demand) | ${statSync(file).size} |`);
 
   const cold = coldStart();
   console.log("\n| cold start (fresh process, median of 10) | ms |\n|---|---|");

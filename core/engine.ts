@@ -1,8 +1,10 @@
 import { type LoadedConfig, loadConfig } from "./config/load.ts";
 import type { Config } from "./config/types.ts";
 import { err, ok, type Result } from "./json.ts";
-import { compileTemplate, type TemplateFn } from "./render/compile.ts";
-import { builtinTemplates } from "./templates/index.ts";
+import { builtinTemplate, compileTemplate, type TemplateFn } from "./render/compile.ts";
+import { BUILTIN_TEMPLATE_NAMES } from "./templates/index.ts";
+
+export { BUILTIN_TEMPLATE_NAMES };
 
 /**
  * A loaded config with its templates compiled: what every admission runs against. Built once per
@@ -15,8 +17,6 @@ export interface Engine {
   warnings: string[];
 }
 
-export const BUILTIN_TEMPLATE_NAMES = Object.keys(builtinTemplates);
-
 /** Config text → engine; every config or template error is reported, each naming its field. */
 export function loadEngine(text: string): Result<Engine> {
   const loaded = loadConfig(text, BUILTIN_TEMPLATE_NAMES);
@@ -25,11 +25,12 @@ export function loadEngine(text: string): Result<Engine> {
 }
 
 export function compileEngine({ config, version, warnings }: LoadedConfig): Result<Engine> {
-  const sources = { ...builtinTemplates, ...config.templates };
   const templates = new Map<string, TemplateFn>();
   const errors: string[] = [];
-  for (const [name, text] of Object.entries(sources)) {
-    const compiled = compileTemplate(name, text);
+  // The built-in templates (a config's template of the same name replaces one), then the config's own.
+  for (const name of new Set([...BUILTIN_TEMPLATE_NAMES, ...Object.keys(config.templates)])) {
+    const text = Object.hasOwn(config.templates, name) ? config.templates[name] : undefined;
+    const compiled = text === undefined ? builtinTemplate(name) : compileTemplate(name, text);
     if (compiled.ok) templates.set(name, compiled.value);
     else errors.push(`templates.${name}: ${compiled.error}`);
   }

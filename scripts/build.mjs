@@ -2,8 +2,10 @@
 // and an ESM bundle of them needs a createRequire banner; CJS needs nothing and loads as fast.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, resolve } from "node:path";
-import { build } from "esbuild";
+import { basename, dirname, resolve } from "node:path";
+import { analyzeMetafile, build } from "esbuild";
+
+const require = createRequire(import.meta.url);
 
 // Built-in templates are precompiled here, with the very compiler the runtime uses (bundled first,
 // then loaded), so cold starts skip Handlebars' compiler for them (see core/render/precompiled.ts).
@@ -16,22 +18,44 @@ await build({
   external: ["source-map"],
   logLevel: "warning",
 });
-const { precompileSource } = createRequire(import.meta.url)(resolve("dist/.build/compile.cjs"));
+const { precompiledModule } = require(resolve("dist/.build/compile.cjs"));
 const registry = resolve("core/render/precompiled.ts");
 const hbsPrecompiled = {
   name: "hbs-precompiled",
   setup(b) {
-    b.onLoad({ filter: /\.hbs$/ }, (args) => {
-      const text = readFileSync(args.path, "utf8");
-      return {
-        contents: `import { registerPrecompiled } from ${JSON.stringify(registry)};
-const text = ${JSON.stringify(text)};
-registerPrecompiled(text, ${precompileSource(text)});
-export default text;`,
-        loader: "js",
-        resolveDir: dirname(args.path),
-      };
-    });
+    b.onLoad({ filter: /\.hbs$/ }, (args) => ({
+      contents: precompiledModule(basename(args.path, ".hbs"), readFileSync(args.path, "utf8"), registry),
+      loader: "js",
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
+// The handler bundles carry Handlebars' runtime only (18 KB minified; the full build is 80 KB).
+// Imports of Handlebars get the runtime (helpers.ts and gohelpers.ts use nothing else), except
+// compile.ts's import of the compiler, for templates that were not precompiled (a config's own):
+// that becomes a module that loads HANDLEBARS_COMPILER, the full build bundled next to the
+// handler, on first use. The deploy zips hold every file of the folder.
+const HANDLEBARS = "handlebars/dist/cjs/handlebars.js";
+const HANDLEBARS_COMPILER = "handlebars-compiler.js";
+const compileTs = resolve("core/render/compile.ts");
+const hbsRuntimeOnly = {
+  name: "hbs-runtime-only",
+  setup(b) {
+    b.onResolve({ filter: /^handlebars\/dist\/cjs\/handlebars\.js$/ }, (args) =>
+      args.importer === compileTs
+        ? { path: HANDLEBARS_COMPILER, namespace: "hbs-on-demand" }
+        : { path: require.resolve("handlebars/dist/cjs/handlebars.runtime.js") },
+    );
+    b.onLoad({ filter: /.*/, namespace: "hbs-on-demand" }, () => ({
+      contents: `let compiler;
+export default new Proxy({}, { get: (_, key) => (compiler ??= require("./${HANDLEBARS_COMPILER}"))[key] });`,
+      loader: "js",
+    }));
+    b.onResolve({ filter: /.*/, namespace: "hbs-on-demand" }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
   },
 };
 
@@ -56,18 +80,38 @@ const entries = [
   { in: "bench/fuzz.ts", out: "dist/bench/fuzz.cjs", minify: false },
 ];
 
-await Promise.all(
-  entries.map((e) =>
-    build({
+// `node scripts/build.mjs --analyze` prints what takes the bytes of each handler bundle.
+const analyze = process.argv.includes("--analyze");
+
+await Promise.all([
+  ...entries.map(async (e) => {
+    const result = await build({
       ...common,
       entryPoints: [e.in],
       outfile: e.out,
       minify: e.minify,
-      // The handlers only parse YAML: yaml's ES module build lets esbuild drop the rest (17 KB).
-      ...(e.handler ? { alias: { yaml: "./node_modules/yaml/browser/index.js" } } : {}),
-    }),
-  ),
-);
+      metafile: analyze && e.handler,
+      ...(e.handler
+        ? {
+            plugins: [...common.plugins, hbsRuntimeOnly],
+            // The handlers only parse YAML: yaml's ES module build lets esbuild drop the rest (17 KB).
+            alias: { yaml: "./node_modules/yaml/browser/index.js" },
+          }
+        : {}),
+    });
+    if (result.metafile) console.log(`${e.out}${await analyzeMetafile(result.metafile)}`);
+  }),
+  ...entries
+    .filter((e) => e.handler)
+    .map((e) =>
+      build({
+        ...common,
+        entryPoints: [HANDLEBARS],
+        outfile: `${dirname(e.out)}/${HANDLEBARS_COMPILER}`,
+        minify: true,
+      }),
+    ),
+]);
 
 // The repository's package.json says "type": "module"; each bundle folder says what its files are.
 // dist/gcp/package.json is the one Cloud Functions deploys with: functions-framework is the runtime

@@ -2,7 +2,9 @@
 // package.json Cloud Functions installs from) and dist/outrigger-aws.zip (dist/aws). Run after
 // `npm run build`. The zips are deterministic (sorted entries, fixed timestamps, fixed compression),
 // so the same bundle always gives the same bytes and Terraform's source hashes only change with the
-// code: pass them to the Terraform modules as `source_zip` (gcp) and `package_path` (aws).
+// code: pass them to the Terraform modules as `source_zip` (gcp) and `package_path` (aws). A zip holds
+// every file of its folder: besides index.js, the files it loads on demand with a relative require
+// (handlebars-compiler.js, for templates a config brings), which must be there.
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { crc32, deflateRawSync } from "node:zlib";
@@ -27,6 +29,11 @@ function files(dir) {
   };
   walk(dir);
   return out;
+}
+
+/** The files next to a bundle that it requires (`require("./x.js")`). */
+function requiredFiles(bundle) {
+  return [...readFileSync(bundle, "utf8").matchAll(/\brequire\("\.\/([^"]+)"\)/g)].map((m) => m[1]);
 }
 
 /** A zip (PKWARE APPNOTE 6.3, no zip64) of the given files, named relative to `base`. */
@@ -86,6 +93,8 @@ function zip(paths, base) {
 let failed = false;
 for (const { dir, out, needs } of BUNDLES) {
   const missing = needs.filter((f) => !existsSync(join(dir, f)));
+  if (missing.length === 0)
+    missing.push(...requiredFiles(join(dir, "index.js")).filter((f) => !existsSync(join(dir, f))));
   if (missing.length > 0) {
     console.error(`${dir}: ${missing.join(", ")} missing; run npm run build first`);
     failed = true;

@@ -1,9 +1,10 @@
-import Handlebars from "handlebars/dist/cjs/handlebars.js";
+import HandlebarsCompiler from "handlebars/dist/cjs/handlebars.js";
+import Handlebars from "handlebars/runtime";
 import { err, ok, type Result } from "../json.ts";
 import { goHelpers } from "./gohelpers.ts";
 import { isGoTemplate, translateGoTemplate } from "./gotemplate.ts";
 import { helpers } from "./helpers.ts";
-import { precompiledFor } from "./precompiled.ts";
+import { precompiledBuiltin, precompiledFor, type TemplateSpec, templateDigest } from "./precompiled.ts";
 
 /**
  * Template text → compiled function.
@@ -19,10 +20,111 @@ import { precompiledFor } from "./precompiled.ts";
 
 export type TemplateFn = (data: unknown) => string;
 
+// Templates run on Handlebars' runtime, with Outrigger's helpers.
 const env = Handlebars.create();
 for (const [name, fn] of Object.entries(helpers)) env.registerHelper(name, fn as Handlebars.HelperDelegate);
 env.registerHelper("__scalar", (value: unknown) => new env.SafeString(yamlScalar(value)));
 for (const [name, fn] of Object.entries(goHelpers)) env.registerHelper(name, fn as Handlebars.HelperDelegate);
+
+// Handlebars' compiler (its parser and code generator, about 60 KB minified) is only needed for a
+// template that was not precompiled at build time, that is one a config brings. The handler bundles
+// leave it out: scripts/build.mjs turns this import into a module that loads the compiler from the
+// file shipped next to the bundle on first use, so an instance that only serves the built-in
+// templates never loads it.
+let compiler: HandlebarsWithCompiler | undefined;
+function handlebarsCompiler(): HandlebarsWithCompiler {
+  if (!compiler) {
+    const full = HandlebarsCompiler as HandlebarsWithCompiler;
+    compiler = full.create() as HandlebarsWithCompiler;
+    compiler.JavaScriptCompiler = compactCodeGenerator(full.JavaScriptCompiler);
+  }
+  return compiler;
+}
+
+/** The parts of Handlebars' compiler used here; its types leave them out. */
+type HandlebarsWithCompiler = typeof Handlebars & {
+  Compiler: new () => { compile(ast: hbs.AST.Program, options: object): unknown };
+  JavaScriptCompiler: new () => CodeGenerator;
+};
+
+/** Handlebars' code generator (JavaScriptCompiler), as far as it is used and changed here. */
+interface CodeGenerator {
+  compile(environment: unknown, options: object, context: undefined, asObject: boolean): unknown;
+  precompile: boolean;
+  options: { strict?: boolean; assumeObjects?: boolean };
+  source: { functionCall(fn: string, type: string, params: unknown[]): unknown };
+  lookupPropertyFunctionIsUsed: boolean;
+  compiler: unknown;
+  lookupPropertyFunctionVarDeclaration(): string;
+  resolvePath(type: string, parts: string[], start: number, falsy?: boolean, strict?: boolean): void;
+  objectLiteral(obj: Record<string, unknown>): unknown;
+  append(): void;
+  appendToBuffer(source: unknown): unknown;
+  pushSource(source: unknown): void;
+  isInline(): number;
+  popStack(): unknown;
+  push(expr: unknown): unknown;
+  quotedString(text: string): string;
+}
+
+/**
+ * Handlebars' code generator, writing the same behaviour in less code: the precompiled built-in
+ * templates are most of a handler bundle. Every block function declares
+ * `lookupProperty = container.lookupProperty` without the fallback for runtimes before 4.6 (the
+ * bundled runtime always provides it), and an output is appended as `(x ?? "")`. In the source of a
+ * precompiled template, whose module provides lookupPath and helperOptions (precompiled.ts), a path
+ * `a.b.c` is one call of lookupPath instead of one `!= null ?` conditional per step, and the options
+ * of a helper called without a hash, `{name, hash: {}, [fn, inverse,] data}`, come from
+ * helperOptions (without the call's source location, which precompiled templates leave out).
+ *
+ * These override internal methods of Handlebars 4.7's generator, so an upgrade of Handlebars must
+ * keep them right: the test that renders each precompiled built-in against the same template
+ * compiled at run time (where paths and options are Handlebars' own) checks that they still agree.
+ */
+function compactCodeGenerator(Base: new () => CodeGenerator): new () => CodeGenerator {
+  class Compact extends Base {
+    override lookupPropertyFunctionVarDeclaration(): string {
+      return "lookupProperty = container.lookupProperty";
+    }
+    override append(): void {
+      if (!this.isInline()) {
+        super.append();
+        return;
+      }
+      this.push(["(", this.popStack(), ' ?? "")']);
+      this.pushSource(this.appendToBuffer(this.popStack()));
+    }
+    override resolvePath(type: string, parts: string[], start: number, falsy?: boolean, strict?: boolean) {
+      // Data paths (`@a.b`, written with `&&`) and strict mode stay as Handlebars writes them.
+      if (
+        !this.precompile ||
+        falsy ||
+        this.options.strict ||
+        this.options.assumeObjects ||
+        start >= parts.length
+      ) {
+        super.resolvePath(type, parts, start, falsy, strict);
+        return;
+      }
+      this.lookupPropertyFunctionIsUsed = true;
+      const names = parts.slice(start).map((part) => this.quotedString(part));
+      this.push(this.source.functionCall("lookupPath", "", ["lookupProperty", this.popStack(), ...names]));
+    }
+    override objectLiteral(obj: Record<string, unknown>): unknown {
+      const { name, hash, fn, inverse, data } = obj;
+      if (this.precompile && hash === "{}" && data === "data") {
+        const keys = Object.keys(obj).join();
+        if (keys === "name,hash,data,loc") return this.source.functionCall("helperOptions", "", [name, data]);
+        if (keys === "name,hash,fn,inverse,data,loc")
+          return this.source.functionCall("helperOptions", "", [name, data, fn, inverse]);
+      }
+      return super.objectLiteral(obj);
+    }
+  }
+  // Handlebars makes the generator of each nested block with `new this.compiler()`.
+  Compact.prototype.compiler = Compact;
+  return Compact;
+}
 
 /** The functions a Go-syntax template may call: Outrigger's helpers (Istio's and sprig's names). */
 const GO_CALLABLE: ReadonlySet<string> = new Set([...Object.keys(helpers), ...Object.keys(goHelpers)]);
@@ -117,30 +219,59 @@ const COMPILE_OPTIONS = {
 } as const;
 const RUNTIME_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;
 
-function parseRewritten(text: string, options?: { ignoreStandalone: boolean }): hbs.AST.Program {
-  const ast = env.parse(text, options);
-  rewriteMustaches(ast);
-  return ast;
-}
-
 /**
- * The template as JavaScript source, for the build to embed (see precompiled.ts). The same rewrite
- * and options as compileTemplate, so a precompiled template renders exactly as a compiled one.
+ * Template text → compiled form, with the Outrigger rewrite and options, the way Handlebars'
+ * `precompile` and `compile` do it: the JavaScript source of the spec, for a module to embed (the
+ * built-in templates, at build time: see precompiledModule), or the spec itself, its functions made
+ * by Handlebars (a config's templates, at config load).
  */
-export function precompileSource(text: string): string {
-  const source = env.precompile(parseRewritten(text), COMPILE_OPTIONS) as unknown as string;
+function compileSpec(text: string, go: boolean, source: true): string;
+function compileSpec(text: string, go: boolean, source: false): TemplateSpec;
+function compileSpec(text: string, go: boolean, source: boolean): string | TemplateSpec {
+  const hbs = handlebarsCompiler();
+  const options = { ...COMPILE_OPTIONS, data: true, ...(go ? { ignoreStandalone: true } : {}) };
+  const ast = hbs.parse(text, { ignoreStandalone: go });
+  rewriteMustaches(ast);
+  const environment = new hbs.Compiler().compile(hbs.parse(ast as never, options), options);
+  const spec = new hbs.JavaScriptCompiler().compile(environment, options, undefined, !source);
+  if (!source) return spec as TemplateSpec;
   // Every helper call carries its source location, used only to decorate Handlebars' own error
-  // messages; dropping them from built-in templates takes a fifth off their size.
-  return source.replace(
+  // messages (no helper here reads it); the code is a fifth smaller without them.
+  return (spec as string).replace(
     /,"loc":\{"start":\{"line":\d+,"column":\d+\},"end":\{"line":\d+,"column":\d+\}\}/g,
     "",
   );
 }
 
 /**
+ * The module a built-in template's import (`core/templates/<name>.hbs`, Handlebars) becomes, in the
+ * bundles (scripts/build.mjs) and in the tests (vitest.config.ts): it registers the template's
+ * precompiled form under its name and the digest of its text (precompiled.ts), and exports the text,
+ * which bundles that never read it leave out.
+ */
+export function precompiledModule(name: string, text: string, registry: string): string {
+  return `import { helperOptions, lookupPath, registerPrecompiled } from ${JSON.stringify(registry)};
+registerPrecompiled(${JSON.stringify(name)}, ${JSON.stringify(templateDigest(text))}, ${compileSpec(text, false, true)});
+export default ${JSON.stringify(text)};
+`;
+}
+
+function templateFn(spec: TemplateSpec): TemplateFn {
+  const fn = env.template(spec as TemplateSpecification);
+  return (data: unknown) => fn(data, RUNTIME_OPTIONS);
+}
+
+/** A built-in template (core/templates), from the form precompiled at build time. */
+export function builtinTemplate(name: string): Result<TemplateFn> {
+  const spec = precompiledBuiltin(name);
+  return spec ? ok(templateFn(spec)) : err(`template "${name}": built in, but not precompiled by the build`);
+}
+
+/**
  * Compiles one template; a syntax error comes back as a message naming the template. A template in
  * Go text/template syntax (an Istio custom template pasted as it is) is translated to Handlebars
- * first (gotemplate.ts) and keeps Go's whitespace: no Handlebars standalone-line stripping.
+ * first (gotemplate.ts) and keeps Go's whitespace: no Handlebars standalone-line stripping. The text
+ * of a built-in template gets its precompiled form.
  */
 export function compileTemplate(name: string, source: string): Result<TemplateFn> {
   const go = isGoTemplate(source);
@@ -151,19 +282,9 @@ export function compileTemplate(name: string, source: string): Result<TemplateFn
     text = translated.value;
   }
   try {
-    const spec = go ? undefined : precompiledFor(text);
-    const options = go ? { ...COMPILE_OPTIONS, ignoreStandalone: true } : COMPILE_OPTIONS;
-    const fn = spec
-      ? env.template(spec as TemplateSpecification)
-      : (env.compile(
-          parseRewritten(text, { ignoreStandalone: go }),
-          options,
-        ) as HandlebarsTemplateDelegate & {
-          _setup(o: object): void;
-        });
-    // Handlebars compiles on first use; do it now, so a broken template fails at config load.
-    if (!spec) (fn as unknown as { _setup(o: object): void })._setup({});
-    return ok((data: unknown) => fn(data, RUNTIME_OPTIONS));
+    // Compiled here, so a broken template fails at config load, not at its first pod.
+    const spec = (go ? undefined : precompiledFor(text)) ?? compileSpec(text, go, false);
+    return ok(templateFn(spec));
   } catch (e) {
     return err(`template "${name}"${go ? " (Go syntax)" : ""}: ${(e as Error).message.split("\n")[0]}`);
   }
