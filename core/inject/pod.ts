@@ -3,7 +3,7 @@ import { clone, err, isObject, type JsonObject, ok, type Result } from "../json.
 import { strategicMerge } from "../merge/strategic.ts";
 import type { TemplateFn } from "../render/compile.ts";
 import { buildTemplateData } from "../render/data.ts";
-import { renderTemplate } from "../render/render.ts";
+import { renderKey, renderTemplate } from "../render/render.ts";
 import { selectTemplates } from "../render/select.ts";
 import { validateAnnotations } from "../validate/annotations.ts";
 import { clusterEnvs, NETWORK_ENV, NETWORK_LABEL, overwriteClusterEnvs } from "./cluster.ts";
@@ -64,18 +64,15 @@ export function injectPod(received: JsonObject, ctx: InjectionContext): Result<I
   if (!names.ok) return names;
 
   const namespace = isObject(original.metadata) ? String(original.metadata.namespace ?? "") : "";
-  const data = buildTemplateData({
-    pod: stripped,
-    config,
-    pathEnvs: envs,
-    proxyIds: openshift ? proxyIds(config, namespace) : undefined,
-  });
+  const ids = openshift ? proxyIds(config, namespace) : undefined;
+  const data = buildTemplateData({ pod: stripped, config, pathEnvs: envs, proxyIds: ids });
   if (!data.ok) return data;
+  const memo = { templates: ctx.templates, config, inputs: renderKey([stripped, envs, ids ?? null]) };
 
   let merged: JsonObject = clone(original);
   let templatePod: JsonObject = {};
   for (const name of names.value) {
-    const rendered = renderTemplate(name, ctx.templates.get(name) as TemplateFn, data.value);
+    const rendered = renderTemplate(name, ctx.templates.get(name) as TemplateFn, data.value, memo);
     if (!rendered.ok) return rendered;
     templatePod = strategicMerge(templatePod, rendered.value) as JsonObject;
     if (

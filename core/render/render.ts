@@ -1,35 +1,78 @@
+import { createHash } from "node:crypto";
 import { parseDocument } from "../document/yaml.ts";
 import { clone, err, isObject, type JsonObject, ok, type Result } from "../json.ts";
 import { renderErrorMessage, type TemplateFn } from "./compile.ts";
 
 /**
- * Rendered text → object, remembered. Parsing the rendered YAML is the one expensive step of an
- * admission (1.4–2.2 ms a parse), and the replicas of a workload render to identical text, so the
- * parse is done once per distinct text. Entries are returned as copies because the merge step owns
- * what it is given. The bound keeps memory flat when every pod renders differently.
+ * The replicas of a workload are the same pod over and over (the API server names a pod after
+ * admission), so an admission mostly repeats one already done. Two bounded memories make the repeat
+ * cheap, and cost nothing but a lookup when every pod differs:
+ * - rendered text → parsed object: parsing the rendered YAML is the most expensive step;
+ * - the render's inputs → rendered text: running the template is the next (templates are pure
+ *   functions of their data, and the data of the pod, the path envs and the engine's config).
+ * Parsed entries are returned as copies because the merge step owns what it is given.
  */
 const MAX_ENTRIES = 256;
 const parsed = new Map<string, JsonObject>();
+const rendered = new WeakMap<object, WeakMap<object, Map<string, string>>>();
 
-export function renderTemplate(name: string, fn: TemplateFn, data: unknown): Result<JsonObject> {
-  let text: string;
-  try {
-    text = fn(data);
-  } catch (e) {
-    return err(`template ${JSON.stringify(name)} failed: ${renderErrorMessage(e)}`);
+/** Identifies one render: the engine's templates and config (by identity) and a digest of the rest. */
+export interface RenderInputs {
+  templates: object;
+  config: object;
+  /** Everything else the template data is built from, e.g. JSON of [pod, path envs, proxy ids]. */
+  inputs: string;
+}
+
+export function renderKey(inputs: unknown): string {
+  return createHash("sha256").update(JSON.stringify(inputs)).digest("base64");
+}
+
+export function renderTemplate(
+  name: string,
+  fn: TemplateFn,
+  data: unknown,
+  memo?: RenderInputs,
+): Result<JsonObject> {
+  const texts = memo ? textsFor(memo) : undefined;
+  const textKey = memo ? `${name}\n${memo.inputs}` : "";
+  let text = texts ? recall(texts, textKey) : undefined;
+  if (text === undefined) {
+    try {
+      text = fn(data);
+    } catch (e) {
+      return err(`template ${JSON.stringify(name)} failed: ${renderErrorMessage(e)}`);
+    }
+    if (texts) remember(texts, textKey, text);
   }
-  const hit = parsed.get(text);
-  if (hit) {
-    // Refresh the entry so a hot text stays while cold ones age out.
-    parsed.delete(text);
-    parsed.set(text, hit);
-    return ok(clone(hit));
-  }
+  const hit = recall(parsed, text);
+  if (hit) return ok(clone(hit));
   const doc = parseDocument(text);
   if (!doc.ok) return err(`template ${JSON.stringify(name)} rendered text that is ${doc.error}`);
   const value = doc.value ?? {};
   if (!isObject(value)) return err(`template ${JSON.stringify(name)} must render a mapping (a partial Pod)`);
-  if (parsed.size >= MAX_ENTRIES) parsed.delete(parsed.keys().next().value as string);
-  parsed.set(text, value);
+  remember(parsed, text, value);
   return ok(clone(value));
+}
+
+function textsFor(memo: RenderInputs): Map<string, string> {
+  let byConfig = rendered.get(memo.templates);
+  if (!byConfig) rendered.set(memo.templates, (byConfig = new WeakMap()));
+  let texts = byConfig.get(memo.config);
+  if (!texts) byConfig.set(memo.config, (texts = new Map()));
+  return texts;
+}
+
+/** A hit is moved to the back, so a hot entry stays while cold ones age out. */
+function recall<V>(map: Map<string, V>, key: string): V | undefined {
+  const hit = map.get(key);
+  if (hit === undefined) return undefined;
+  map.delete(key);
+  map.set(key, hit);
+  return hit;
+}
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= MAX_ENTRIES) map.delete(map.keys().next().value as string);
+  map.set(key, value);
 }
