@@ -3,7 +3,7 @@ import type { Engine } from "../engine.ts";
 import { injectPod } from "../inject/pod.ts";
 import { isObject, type JsonObject } from "../json.ts";
 import { createPatch } from "../patch/patch.ts";
-import { parseInjectEnvs } from "./path-envs.ts";
+import { parsePathEnvs } from "./path-envs.ts";
 import { allowed, denied, patched } from "./response.ts";
 import { type AdmissionReviewResponse, decodeReview } from "./review.ts";
 
@@ -50,10 +50,12 @@ export function admit(body: unknown, engine: Engine, path = "/inject"): AdmitRes
   log.warnings.push(...decision.warnings);
   if (!decision.inject) return { review: allowed(apiVersion, uid), log };
 
+  const pathEnvs = parsePathEnvs(path);
+  log.warnings.push(...pathEnvs.warnings);
   const injected = injectPod(withNamespace(original, input.namespace), {
     config: engine.config,
     templates: engine.templates,
-    pathEnvs: parseInjectEnvs(path),
+    pathEnvs: pathEnvs.envs,
   });
   if (!injected.ok) {
     return {

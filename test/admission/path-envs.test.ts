@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { admit } from "../../core/admission/admit.ts";
 import { parseInjectEnvs, parsePathEnvs, pathWarnings } from "../../core/admission/path-envs.ts";
-import { readSharedJson } from "../helpers/fixtures.ts";
+import { defaultEngine } from "../../core/engine.ts";
+import { readSharedJson, reviewFor } from "../helpers/fixtures.ts";
 
 const cases = readSharedJson<{ name: string; path: string; expectedEnv: Record<string, string> }[]>(
   "fixtures/decisions/istio-url-path-envs.json",
@@ -147,5 +149,20 @@ describe("parseInjectEnvs on hostile input", () => {
     for (const v of [undefined, null, 42, {}, ["/inject/a/b"]]) {
       expect(parseInjectEnvs(v as never)).toEqual({});
     }
+  });
+});
+
+describe("path warnings reach the admission's log line", () => {
+  it("admit() carries them, and still injects with what the path did say", () => {
+    const pod = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "p" },
+      spec: { containers: [{ name: "a", image: "i" }] },
+    };
+    const r = admit(reviewFor(pod), defaultEngine(), "/inject/cluster/c%zz1");
+    expect(r.log.outcome).toBe("injected");
+    expect(r.log.warnings).toEqual(["malformed percent-escape in the path kept as it is"]);
+    expect(JSON.stringify(r.pod)).toContain('"value":"c%zz1"');
   });
 });
