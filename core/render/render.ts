@@ -57,9 +57,15 @@ export function renderTemplate(
 
 function textsFor(memo: RenderInputs): Map<string, string> {
   let byConfig = rendered.get(memo.templates);
-  if (!byConfig) rendered.set(memo.templates, (byConfig = new WeakMap()));
+  if (!byConfig) {
+    byConfig = new WeakMap();
+    rendered.set(memo.templates, byConfig);
+  }
   let texts = byConfig.get(memo.config);
-  if (!texts) byConfig.set(memo.config, (texts = new Map()));
+  if (!texts) {
+    texts = new Map();
+    byConfig.set(memo.config, texts);
+  }
   return texts;
 }
 

@@ -203,21 +203,29 @@ export function proxyOf(pod: JsonObject): { proxy: JsonObject; field: ContainerF
 }
 
 /**
- * The case's i-th input Pod with its i-th golden Pod, for every case with a golden and no expected
- * error whose files are here with as many pod parts each. The input pod gets an empty istio-proxy
- * where the golden has one (enough for a step that only needs somewhere to put the proxy's env).
+ * The pod-bearing documents of the input and of the golden, for every case with a golden and no
+ * expected error whose files are here (the rest of the corpus is kept back for evaluation elsewhere).
+ */
+export function casesWithDocuments(): { c: IstioCase; inputs: JsonObject[]; goldens: JsonObject[] }[] {
+  const out: { c: IstioCase; inputs: JsonObject[]; goldens: JsonObject[] }[] = [];
+  for (const c of istioCases().filter((x) => x.golden && !x.settings.expectError)) {
+    try {
+      out.push({ c, inputs: podDocuments(readIstio(c.input)), goldens: podDocuments(readIstio(c.golden)) });
+    } catch {
+      // not here
+    }
+  }
+  return out;
+}
+
+/**
+ * The case's i-th input Pod with its i-th golden Pod, for the cases of casesWithDocuments with as
+ * many pod parts each. The input pod gets an empty istio-proxy where the golden has one (enough for
+ * a step that only needs somewhere to put the proxy's env).
  */
 export function goldenPodPairs(): { c: IstioCase; i: number; pod: JsonObject; golden: JsonObject }[] {
   const out: { c: IstioCase; i: number; pod: JsonObject; golden: JsonObject }[] = [];
-  for (const c of istioCases().filter((x) => x.golden && !x.settings.expectError)) {
-    let inputs: JsonObject[];
-    let goldens: JsonObject[];
-    try {
-      inputs = podDocuments(readIstio(c.input));
-      goldens = podDocuments(readIstio(c.golden));
-    } catch {
-      continue; // kept back for evaluation elsewhere
-    }
+  for (const { c, inputs, goldens } of casesWithDocuments()) {
     if (inputs.length !== goldens.length) continue;
     inputs.forEach((doc, i) => {
       const pod = podFromWorkload(doc).pod;

@@ -7,14 +7,7 @@ import { STATUS_ANNOTATION } from "../../core/inject/status.ts";
 import { uninjectPod } from "../../core/inject/uninject.ts";
 import type { JsonObject } from "../../core/json.ts";
 import { applyResponse, containerNames, reviewFor } from "../helpers/fixtures.ts";
-import {
-  caseConfig,
-  type IstioCase,
-  istioCases,
-  podDocuments,
-  podFromWorkload,
-  readIstio,
-} from "../helpers/istio-cases.ts";
+import { caseConfig, casesWithDocuments, type IstioCase, podFromWorkload } from "../helpers/istio-cases.ts";
 import { normalizeTyped } from "../helpers/parity.ts";
 
 /** A pod through the webhook leg (fixture README): admit, then its patch applied. */
@@ -100,23 +93,13 @@ interface Part {
 
 /** Every pod-bearing document of every case with a golden and no expected error whose files are here. */
 function corpus(): Part[] {
-  const parts: Part[] = [];
-  for (const c of istioCases().filter((x) => x.golden && !x.settings.expectError)) {
-    let inputs: JsonObject[];
-    let goldens: JsonObject[];
-    try {
-      inputs = podDocuments(readIstio(c.input));
-      goldens = podDocuments(readIstio(c.golden));
-    } catch {
-      continue; // kept back for evaluation elsewhere
-    }
-    inputs.forEach((doc, i) => {
+  return casesWithDocuments().flatMap(({ c, inputs, goldens }) =>
+    inputs.map((doc, i) => {
       const { pod, namespace } = podFromWorkload(doc);
       const golden = inputs.length === goldens.length ? goldens[i] : undefined;
-      parts.push({ c, i, pod, namespace, golden: golden && goldenPod(golden) });
-    });
-  }
-  return parts;
+      return { c, i, pod, namespace, golden: golden && goldenPod(golden) };
+    }),
+  );
 }
 
 /**
