@@ -8,6 +8,7 @@ import { parse } from "yaml";
 import { admit } from "../core/admission/admit.ts";
 import { defaultEngine } from "../core/engine.ts";
 import type { JsonObject } from "../core/json.ts";
+import { reviewFor } from "../test/helpers/fixtures.ts";
 import { corpusRows } from "./corpus.ts";
 import { bundleSizes, coldStart, type Stats, warmServer } from "./handlers.ts";
 
@@ -40,20 +41,6 @@ function manyEnvPod(): JsonObject {
   return pod;
 }
 
-function review(pod: JsonObject, uid: string): JsonObject {
-  return {
-    apiVersion: "admission.k8s.io/v1",
-    kind: "AdmissionReview",
-    request: {
-      uid,
-      kind: { group: "", version: "v1", kind: "Pod" },
-      namespace: "default",
-      operation: "CREATE",
-      object: pod,
-    },
-  };
-}
-
 function measure(n: number, run: (i: number) => void): Stats {
   for (let i = 0; i < Math.min(200, n); i++) run(i);
   const times = new Float64Array(n);
@@ -78,17 +65,17 @@ function check(body: JsonObject): void {
 const rows: [string, Stats][] = [];
 rows.push([
   "hello pod, warm (replicas: same rendered text)",
-  measure(5000, (i) => check(review(hello, `u${i}`))),
+  measure(5000, (i) => check(reviewFor(hello, { uid: `u${i}` }))),
 ]);
 rows.push([
   "hello pod, every pod distinct (rendered text never repeats)",
   measure(2000, (i) => {
     const pod = structuredClone(hello);
     ((pod.metadata as JsonObject).labels as JsonObject).app = `hello-${i}`;
-    check(review(pod, `d${i}`));
+    check(reviewFor(pod, { uid: `d${i}` }));
   }),
 ]);
-rows.push(["pod with 2,000 env vars", measure(500, (i) => check(review(many, `m${i}`)))]);
+rows.push(["pod with 2,000 env vars", measure(500, (i) => check(reviewFor(many, { uid: `m${i}` })))]);
 
 async function main(): Promise<void> {
   rows.push(["local server over loopback, captured request (HTTP included)", await warmServer()]);

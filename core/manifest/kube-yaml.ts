@@ -1,6 +1,7 @@
 import { Document, Scalar, visit } from "yaml";
 import { typedContainer } from "../inject/typed.ts";
 import { clone, isObject, type Json, type JsonObject } from "../json.ts";
+import { at, podSpecPath } from "./workloads.ts";
 
 /**
  * A workload as istioctl kube-inject prints it: decoded into Kubernetes' Go types and encoded again
@@ -100,7 +101,7 @@ function typedInPlace(doc: JsonObject): void {
     for (const key of OMITEMPTY_ZERO)
       if (doc.spec[key] === 0 || doc.spec[key] === false) delete doc.spec[key];
   for (const path of OBJECT_META_PATHS) {
-    const meta = path.reduce<Json | undefined>((v, key) => get(v, key), doc);
+    const meta = at(doc, path);
     if (isObject(meta)) for (const [k, v] of Object.entries(meta)) if (v === null) delete meta[k];
   }
   const podSpec = podSpecOf(doc, kind);
@@ -113,22 +114,14 @@ function typedInPlace(doc: JsonObject): void {
 }
 
 function podSpecOf(doc: JsonObject, kind: string): JsonObject | undefined {
-  const spec = isObject(doc.spec) ? doc.spec : undefined;
-  if (kind === "Pod") return spec;
-  const template =
-    kind === "CronJob" ? get(get(get(spec, "jobTemplate"), "spec"), "template") : get(spec, "template");
-  const podSpec = get(template, "spec");
+  const path = podSpecPath(kind);
+  const podSpec = path && at(doc, path);
   return isObject(podSpec) ? podSpec : undefined;
-}
-
-function get(v: Json | undefined, key: string): Json | undefined {
-  return isObject(v) ? v[key] : undefined;
 }
 
 /** Sets the path's value where it is missing, below a parent that exists; objects are filled key by key. */
 function fill(doc: JsonObject, path: string[], value: Json): void {
-  let parent: Json | undefined = doc;
-  for (const key of path.slice(0, -1)) parent = get(parent, key);
+  const parent = at(doc, path.slice(0, -1));
   if (!isObject(parent)) return;
   const key = path[path.length - 1] as string;
   const current = parent[key];

@@ -22,6 +22,12 @@ export function isWorkloadKind(kind: unknown): kind is string {
   return typeof kind === "string" && Object.hasOwn(TEMPLATE_PATHS, kind);
 }
 
+/** Where a workload of this kind keeps its pod spec (`spec` itself for a Pod); undefined for other kinds. */
+export function podSpecPath(kind: string): string[] | undefined {
+  const template = Object.hasOwn(TEMPLATE_PATHS, kind) ? TEMPLATE_PATHS[kind] : undefined;
+  return template && [...template, "spec"];
+}
+
 /** Who a pod belongs to, as messages name it: `Deployment "ns/name"`. */
 export interface WorkloadRef {
   kind: string;
@@ -93,7 +99,8 @@ function metadataPath(kind: string): string[] {
   return [...(TEMPLATE_PATHS[kind] ?? []), "metadata"];
 }
 
-function at(doc: JsonObject, path: readonly string[]): unknown {
+/** The value at a path of keys, undefined where any step is missing. */
+export function at(doc: JsonObject, path: readonly string[]): unknown {
   let v: unknown = doc;
   for (const key of path) v = isObject(v) && Object.hasOwn(v, key) ? v[key] : undefined;
   return v;

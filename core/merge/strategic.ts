@@ -12,7 +12,7 @@ import { isObject, type Json, type JsonObject } from "../json.ts";
  */
 
 /** Merge keys of the Pod's lists, by the field name that holds the list (Kubernetes patchMergeKey). */
-const MERGE_KEYS: Record<string, string> = {
+export const MERGE_KEYS: Record<string, string> = {
   containers: "name",
   initContainers: "name",
   ephemeralContainers: "name",
@@ -28,7 +28,7 @@ const MERGE_KEYS: Record<string, string> = {
   ownerReferences: "uid",
 };
 
-const DIRECTIVE = "$patch";
+export const DIRECTIVE = "$patch";
 
 /**
  * Neither argument is modified. The result shares with them whatever the merge would only have
@@ -152,7 +152,7 @@ function keyOf(item: Json | undefined, mergeKey: string): Json | undefined {
  * patch item also came from the original and stood after it there. So new template items come first,
  * and a re-injection keeps a user's extra env var where it was.
  */
-function mergeSorted(left: { item: Json; at: number }[], right: { item: Json; at: number }[]): Json[] {
+export function mergeSorted(left: { item: Json; at: number }[], right: { item: Json; at: number }[]): Json[] {
   const out: Json[] = [];
   let i = 0;
   let j = 0;
@@ -173,7 +173,7 @@ function mergeSorted(left: { item: Json; at: number }[], right: { item: Json; at
   return out;
 }
 
-function withoutDirective(obj: JsonObject): JsonObject {
+export function withoutDirective(obj: JsonObject): JsonObject {
   const { [DIRECTIVE]: _, ...rest } = obj;
   return rest;
 }

@@ -1,7 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isObject, type Json, type JsonObject } from "../../core/json.ts";
-import { strategicMerge } from "../../core/merge/strategic.ts";
+import {
+  DIRECTIVE,
+  MERGE_KEYS,
+  mergeSorted,
+  strategicMerge,
+  withoutDirective,
+} from "../../core/merge/strategic.ts";
 
 // The merge was rewritten for speed (plain loops; maps of the patch that land on nothing are shared
 // instead of copied). Its results must be exactly those of the implementation it replaced, kept
@@ -87,25 +93,8 @@ describe("strategic merge against the reference implementation", () => {
 });
 
 // ---------------------------------------------------------------------------------------------------
-// The implementation before the rewrite, unchanged but for its name.
-
-const MERGE_KEYS: Record<string, string> = {
-  containers: "name",
-  initContainers: "name",
-  ephemeralContainers: "name",
-  volumes: "name",
-  env: "name",
-  volumeMounts: "mountPath",
-  volumeDevices: "devicePath",
-  imagePullSecrets: "name",
-  ports: "containerPort",
-  hostAliases: "ip",
-  topologySpreadConstraints: "topologyKey",
-  resourceClaims: "name",
-  ownerReferences: "uid",
-};
-
-const DIRECTIVE = "$patch";
+// The implementation before the rewrite, unchanged but for its name; the pieces the rewrite left as
+// they were (the merge keys, mergeSorted, withoutDirective) are the module's own.
 
 function referenceMerge(original: Json | undefined, patch: Json): Json | undefined {
   if (!isObject(patch)) return patch;
@@ -161,36 +150,4 @@ function mergeList(original: Json | undefined, patch: JsonObject[], mergeKey: st
     if (!used.has(i) && !deleted.has(keyOf(item))) left.push({ item, at: i });
   });
   return mergeSorted(left, right);
-}
-
-/**
- * Kubernetes' mergeSortedSlice: the original-only items are woven into the patch's items. Both keep
- * their own relative order; an original-only item goes before the next patch item only when that
- * patch item also came from the original and stood after it there. So new template items come first,
- * and a re-injection keeps a user's extra env var where it was.
- */
-function mergeSorted(left: { item: Json; at: number }[], right: { item: Json; at: number }[]): Json[] {
-  const out: Json[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < left.length || j < right.length) {
-    const l = left[i];
-    const r = right[j];
-    if (r === undefined) {
-      out.push((l as { item: Json }).item);
-      i++;
-    } else if (l !== undefined && r.at >= 0 && l.at < r.at) {
-      out.push(l.item);
-      i++;
-    } else {
-      out.push(r.item);
-      j++;
-    }
-  }
-  return out;
-}
-
-function withoutDirective(obj: JsonObject): JsonObject {
-  const { [DIRECTIVE]: _, ...rest } = obj;
-  return rest;
 }
