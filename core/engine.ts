@@ -1,7 +1,7 @@
-import { type LoadedConfig, loadConfig } from "./config/load.ts";
+import { type LoadedConfig, type LoadOptions, loadConfig } from "./config/load.ts";
 import type { Config } from "./config/types.ts";
 import { err, ok, type Result } from "./json.ts";
-import { builtinTemplate, compileTemplate, type TemplateFn } from "./render/compile.ts";
+import { builtin, compile, type Template } from "./render/template.ts";
 import { BUILTIN_TEMPLATE_NAMES } from "./templates/index.ts";
 
 export { BUILTIN_TEMPLATE_NAMES };
@@ -13,29 +13,54 @@ export { BUILTIN_TEMPLATE_NAMES };
 export interface Engine {
   config: Config;
   version: string;
-  templates: ReadonlyMap<string, TemplateFn>;
+  templates: ReadonlyMap<string, Template>;
+  /**
+   * Templates that did not compile, with the error, in an engine built with `partial`: pods that ask
+   * for one are denied with that error while the others are served.
+   */
+  broken: ReadonlyMap<string, string>;
   warnings: string[];
 }
 
-/** Config text → engine; every config or template error is reported, each naming its field. */
-export function loadEngine(text: string): Result<Engine> {
-  const loaded = loadConfig(text, BUILTIN_TEMPLATE_NAMES);
-  if (!loaded.ok) return loaded;
-  return compileEngine(loaded.value);
+export interface CompileOptions {
+  /**
+   * Keep the templates that compile when some do not (the cold start of a handler with no good config
+   * to fall back on). Without it, one broken template refuses the whole config: a reload keeps the
+   * last good config, and the CLI reports the template.
+   */
+  partial?: boolean;
 }
 
-export function compileEngine({ config, version, warnings }: LoadedConfig): Result<Engine> {
-  const templates = new Map<string, TemplateFn>();
-  const errors: string[] = [];
+/** Config text → engine; every config or template error is reported, each naming its field. */
+export function loadEngine(text: string, options: LoadOptions & CompileOptions = {}): Result<Engine> {
+  const loaded = loadConfig(text, BUILTIN_TEMPLATE_NAMES, options);
+  if (!loaded.ok) return loaded;
+  return compileEngine(loaded.value, options);
+}
+
+export function compileEngine(
+  { config, version, warnings }: LoadedConfig,
+  options: CompileOptions = {},
+): Result<Engine> {
+  const templates = new Map<string, Template>();
+  const broken = new Map<string, string>();
   // The built-in templates (a config's template of the same name replaces one), then the config's own.
-  for (const name of new Set([...BUILTIN_TEMPLATE_NAMES, ...Object.keys(config.templates)])) {
+  const names = [
+    ...(config.builtinTemplates ? BUILTIN_TEMPLATE_NAMES : []),
+    ...Object.keys(config.templates),
+  ];
+  for (const name of new Set(names)) {
     const text = Object.hasOwn(config.templates, name) ? config.templates[name] : undefined;
-    const compiled = text === undefined ? builtinTemplate(name) : compileTemplate(name, text);
+    const compiled =
+      text === undefined ? builtin(name) : compile(name, text, config.templateSyntax[name] ?? "handlebars");
     if (compiled.ok) templates.set(name, compiled.value);
-    else errors.push(`templates.${name}: ${compiled.error}`);
+    else broken.set(name, `templates.${name}: ${compiled.error}`);
   }
-  if (errors.length > 0) return err(`invalid config:\n  ${errors.join("\n  ")}`);
-  return ok({ config, version, templates, warnings });
+  if (broken.size > 0 && !options.partial)
+    return err(`invalid config:\n  ${[...broken.values()].join("\n  ")}`);
+  const all = [...warnings];
+  for (const message of broken.values()) all.push(`${message}; pods that use this template are denied`);
+  return ok({ config, version, templates, broken, warnings: all });
 }
 
 /** The built-in config: Istio's sidecar with Istio's default values and mesh config. */

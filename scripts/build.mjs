@@ -116,24 +116,75 @@ await Promise.all([
 // The repository's package.json says "type": "module"; each bundle folder says what its files are.
 // dist/gcp/package.json is the one Cloud Functions deploys with: functions-framework is the runtime
 // that loads `inject` from index.js, so it is the only dependency (the bundle has everything else).
+// It is pinned to the version installed here, the one the tests ran, and dist/gcp/package-lock.json
+// pins everything under it (express, body-parser, ...) to this repository's lockfile, so a deploy
+// installs exactly the runtime that was tested (functions/gcp/front.ts depends on how it builds its
+// server).
 const rootPkg = JSON.parse(readFileSync("package.json", "utf8"));
+const FF = "@google-cloud/functions-framework";
+const ffVersion = JSON.parse(readFileSync(`node_modules/${FF}/package.json`, "utf8")).version;
+const gcpPkg = {
+  name: "outrigger-gcp",
+  version: rootPkg.version,
+  private: true,
+  type: "commonjs",
+  main: "index.js",
+  engines: { node: ">=22" },
+  dependencies: { [FF]: ffVersion },
+};
 const folders = {
   "dist/cli": { type: "commonjs" },
   "dist/bench": { type: "commonjs" },
   "dist/aws": { type: "commonjs" },
-  "dist/gcp": {
-    name: "outrigger-gcp",
-    version: rootPkg.version,
-    private: true,
-    type: "commonjs",
-    main: "index.js",
-    engines: { node: ">=22" },
-    dependencies: {
-      "@google-cloud/functions-framework": rootPkg.dependencies["@google-cloud/functions-framework"],
-    },
-  },
+  "dist/gcp": gcpPkg,
 };
 for (const [dir, pkg] of Object.entries(folders)) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}/package.json`, `${JSON.stringify(pkg, null, 2)}\n`);
+}
+writeFileSync("dist/gcp/package-lock.json", `${JSON.stringify(subLockfile(gcpPkg), null, 2)}\n`);
+
+/**
+ * The lockfile for `pkg`, cut from the repository's: the entries its dependencies resolve to, at
+ * the same paths (npm's resolution, nearest node_modules first), so the layout stays valid. Entries
+ * that were dev-only here are production dependencies there.
+ */
+function subLockfile(pkg) {
+  const lock = JSON.parse(readFileSync("package-lock.json", "utf8"));
+  const all = lock.packages;
+  const resolve = (from, name) => {
+    for (let base = from; ; ) {
+      const path = `${base ? `${base}/` : ""}node_modules/${name}`;
+      if (all[path]) return path;
+      if (!base) return undefined;
+      const i = base.lastIndexOf("/node_modules/");
+      base = i < 0 ? "" : base.slice(0, i);
+    }
+  };
+  const packages = {
+    "": { name: pkg.name, version: pkg.version, dependencies: pkg.dependencies, engines: pkg.engines },
+  };
+  const queue = Object.keys(pkg.dependencies).map((name) => ["", name, false]);
+  while (queue.length > 0) {
+    const [from, name, optional] = queue.shift();
+    const path = resolve(from, name);
+    if (path === undefined) {
+      if (optional) continue;
+      throw new Error(`package-lock.json has no ${name} for ${from || "the root"}: run npm install`);
+    }
+    if (packages[path]) continue;
+    if (all[path].version !== undefined && path === `node_modules/${FF}` && all[path].version !== ffVersion)
+      throw new Error(
+        `package-lock.json has ${FF} ${all[path].version}, node_modules ${ffVersion}: run npm ci`,
+      );
+    const { dev: _d, devOptional, peer: _p, ...entry } = all[path];
+    if (devOptional) entry.optional = true;
+    packages[path] = entry;
+    for (const dep of Object.keys(entry.dependencies ?? {})) queue.push([path, dep, false]);
+    for (const dep of Object.keys(entry.optionalDependencies ?? {})) queue.push([path, dep, true]);
+    for (const dep of Object.keys(entry.peerDependencies ?? {}))
+      queue.push([path, dep, entry.peerDependenciesMeta?.[dep]?.optional === true]);
+  }
+  const sorted = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return { name: pkg.name, version: pkg.version, lockfileVersion: 3, requires: true, packages: sorted };
 }

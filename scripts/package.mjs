@@ -5,9 +5,16 @@
 // code: pass them to the Terraform modules as `source_zip` (gcp) and `package_path` (aws). A zip holds
 // every file of its folder: besides index.js, the files it loads on demand with a relative require
 // (handlebars-compiler.js, for templates a config brings), which must be there.
+//
+// It also builds dist/outrigger-linux-x64, the CLI as one executable (see sea.mjs). `--zips` or
+// `--sea` builds only that part.
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { crc32, deflateRawSync } from "node:zlib";
+import { buildSea } from "./sea.mjs";
+
+const only = process.argv.slice(2);
+const wants = (part) => only.length === 0 || only.includes(`--${part}`);
 
 const BUNDLES = [
   { dir: "dist/gcp", out: "dist/outrigger-gcp.zip", needs: ["index.js", "package.json"] },
@@ -91,7 +98,7 @@ function zip(paths, base) {
 }
 
 let failed = false;
-for (const { dir, out, needs } of BUNDLES) {
+for (const { dir, out, needs } of wants("zips") ? BUNDLES : []) {
   const missing = needs.filter((f) => !existsSync(join(dir, f)));
   if (missing.length === 0)
     missing.push(...requiredFiles(join(dir, "index.js")).filter((f) => !existsSync(join(dir, f))));
@@ -103,5 +110,13 @@ for (const { dir, out, needs } of BUNDLES) {
   const buf = zip(files(dir), dir);
   writeFileSync(out, buf);
   console.log(`${out}  ${(buf.length / 1024).toFixed(1)} KB`);
+}
+if (wants("sea")) {
+  const sea = buildSea();
+  if (sea.ok) console.log(sea.message);
+  else {
+    console.error(sea.message);
+    failed = true;
+  }
 }
 process.exit(failed ? 1 : 0);

@@ -55,6 +55,7 @@ export function admit(body: unknown, engine: Engine, path = "/inject"): AdmitRes
   const injected = injectPod(withNamespace(original, input.namespace), {
     config: engine.config,
     templates: engine.templates,
+    broken: engine.broken,
     pathEnvs: pathEnvs.envs,
   });
   if (!injected.ok) {

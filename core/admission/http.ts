@@ -16,6 +16,8 @@ export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 export interface HttpAdmissionRequest {
   path: string;
   contentType: string | undefined;
+  /** `Content-Encoding`: anything but identity is refused, never inflated (a 200 KB gzip body can hold GBs). */
+  contentEncoding?: string | undefined;
   body: Uint8Array | string | undefined;
 }
 
@@ -44,9 +46,8 @@ export function answerHttp(
       : typeof req.body === "string"
         ? Buffer.byteLength(req.body)
         : req.body.byteLength;
-  if (size > MAX_BODY_BYTES) {
-    return text(400, `request entity too large: ${size} bytes; the limit is ${MAX_BODY_BYTES}`);
-  }
+  const early = headError({ contentEncoding: req.contentEncoding, contentLength: size });
+  if (early) return early;
   if (size === 0) return text(400, "no body found");
   if (!isJson(req.contentType)) {
     return text(415, `invalid Content-Type ${JSON.stringify(req.contentType ?? "")}, want application/json`);
@@ -72,6 +73,33 @@ export function answerHttp(
     body: reviewJson(result.review),
     log: result.log,
   };
+}
+
+/**
+ * What can be refused from the request's headers alone, before a byte of the body is read: a
+ * compressed body, or one whose declared length is over the limit. Front ends that stream the body
+ * call this first; `answerHttp` calls it again, so every front end gives the same answer.
+ */
+export function headError(head: {
+  contentEncoding?: string | undefined;
+  contentLength?: number | undefined;
+}): HttpAdmissionResponse | undefined {
+  const encoding = head.contentEncoding?.trim().toLowerCase();
+  if (encoding && encoding !== "identity") {
+    return text(
+      415,
+      `unsupported Content-Encoding ${JSON.stringify(head.contentEncoding?.slice(0, 40))}: send the body uncompressed`,
+    );
+  }
+  if (head.contentLength !== undefined && head.contentLength > MAX_BODY_BYTES)
+    return tooLarge(head.contentLength);
+  return undefined;
+}
+
+/** The answer for a body over the limit; `size` when it is known (a streamed body is cut off at the limit). */
+export function tooLarge(size?: number): HttpAdmissionResponse {
+  const got = size === undefined ? `more than ${MAX_BODY_BYTES} bytes` : `${size} bytes`;
+  return text(400, `request entity too large: ${got}; the limit is ${MAX_BODY_BYTES}`);
 }
 
 /** The body as text, decoded in place (Buffer.from(Uint8Array) would copy it first). */

@@ -16,8 +16,25 @@ export function allowed(apiVersion: ReviewVersion, uid: string): AdmissionReview
   return review(apiVersion, { uid, allowed: true });
 }
 
+/**
+ * A denial's message is cut at this many characters: it quotes values from the pod, and the API
+ * server copies it into the error the user sees (and its own logs).
+ */
+export const MAX_MESSAGE_LENGTH = 4096;
+
 export function denied(apiVersion: ReviewVersion, uid: string, message: string): AdmissionReviewResponse {
-  return review(apiVersion, { uid, allowed: false, status: { message } });
+  return review(apiVersion, {
+    uid,
+    allowed: false,
+    status: { message: cutText(message, MAX_MESSAGE_LENGTH) },
+  });
+}
+
+/** `text` cut to at most about `max` characters, with a marker saying how much went. */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const kept = Math.max(0, max - 32);
+  return `${text.slice(0, kept)}...[cut ${text.length - kept} characters]`;
 }
 
 /** An empty patch is no patch: the response then says allowed and nothing else. */

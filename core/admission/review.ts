@@ -18,6 +18,9 @@ export interface AdmissionReviewResponse {
   response: AdmissionResponse;
 }
 
+/** Kubernetes UIDs are 36-character UUIDs; anything far longer is not from an API server. */
+export const MAX_UID_LENGTH = 256;
+
 /** What the pipeline needs from a request, checked; everything else in the review is ignored. */
 export interface DecodedRequest {
   apiVersion: ReviewVersion;
@@ -39,7 +42,6 @@ export function decodeReview(body: unknown): Decoded {
   const fail = (message: string, apiVersion: ReviewVersion = REVIEW_VERSIONS[0], uid = "") =>
     ({ ok: false, apiVersion, uid, message }) as const;
   if (!isObject(body)) return fail("body is not an AdmissionReview: expected a JSON object");
-  if (tooDeep(body)) return fail(`body is nested deeper than ${MAX_DEPTH} levels; no Pod is`);
   const { apiVersion, kind, request } = body;
   if (kind !== "AdmissionReview" || !REVIEW_VERSIONS.includes(apiVersion as ReviewVersion)) {
     return fail(
@@ -50,6 +52,14 @@ export function decodeReview(body: unknown): Decoded {
   if (!isObject(request)) return fail("AdmissionReview has no request", version);
   const uid = typeof request.uid === "string" ? request.uid : "";
   if (uid === "") return fail("AdmissionReview request has no uid", version);
+  // The answer echoes the uid, so it is bounded like everything else the answer carries.
+  if (uid.length > MAX_UID_LENGTH)
+    return fail(
+      `request.uid is longer than ${MAX_UID_LENGTH} characters; an API server's is a UUID`,
+      version,
+    );
+  // After the uid, so that even this refusal goes back to the request it answers.
+  if (tooDeep(body)) return fail(`body is nested deeper than ${MAX_DEPTH} levels; no Pod is`, version, uid);
   const namespace = typeof request.namespace === "string" ? request.namespace : "";
 
   const requestKind = request.kind;

@@ -1,9 +1,19 @@
 import { createHash } from "node:crypto";
 import { validateSelector } from "../decide/selector.ts";
-import { parseDocument } from "../document/yaml.ts";
+import { parseDocument, parseDocuments } from "../document/yaml.ts";
 import { err, isObject, type Json, type JsonObject, ok, type Result } from "../json.ts";
+import { isGoTemplate } from "../render/syntax.ts";
 import { defaultMeshConfig, defaultValues, effectiveMesh, mergeValues } from "./defaults.ts";
-import type { Config, LabelSelector, NamespaceFacts } from "./types.ts";
+import {
+  configMapRevisions,
+  DEFAULT_REVISION,
+  type IstioParts,
+  isKubeConfigMapDocument,
+  parseInjectorConfig,
+  parseIstioMesh,
+  parseIstioValues,
+} from "./istio.ts";
+import type { Config, LabelSelector, NamespaceFacts, TemplateSyntax } from "./types.ts";
 
 /** The keys of the config document, in the order the README documents them. */
 export const CONFIG_KEYS = [
@@ -21,11 +31,17 @@ export const CONFIG_KEYS = [
   "namespaces",
 ] as const;
 
+/** The keys an Outrigger document may set beside Istio's ConfigMaps (the rest is in the ConfigMaps). */
+export const BESIDE_CONFIGMAP_KEYS = ["nativeSidecars", "features", "namespaces"] as const;
+
 /** The istiod feature switches Outrigger reads (README "Config", `features`). */
 export const KNOWN_FEATURES: Record<string, string> = {
   COMPLIANCE_POLICY: "compliance policy of the proxy (fips-140-3 adds GODEBUG=fips140=only)",
   PLATFORM: "openshift: proxy uid/gid from the namespace's SCC ranges (see `namespaces`)",
 };
+
+/** istiod's environment switches that Outrigger reads from its own environment, as istiod does. */
+export const ENV_FEATURES = ["ENABLE_NATIVE_SIDECARS", "PLATFORM", "COMPLIANCE_POLICY"] as const;
 
 export interface LoadedConfig {
   config: Config;
@@ -35,19 +51,210 @@ export interface LoadedConfig {
   warnings: string[];
 }
 
+export interface LoadOptions {
+  /**
+   * The process environment's istiod switches (ENABLE_NATIVE_SIDECARS, PLATFORM, COMPLIANCE_POLICY),
+   * passed in by the edge that reads the environment; the core never reads it.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** With several Istio revisions in the ConfigMaps, the one to load (default: `default`). */
+  revision?: string;
+  /**
+   * Values exported from a cluster (`--valuesFile`), used exactly as given in place of the config's
+   * `values`, which are overrides on Outrigger's defaults.
+   */
+  values?: JsonObject;
+}
+
 /** Config documents are written by admins, but they still come over the network: cap them. */
 export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
-/** Parses and validates a config document (YAML or JSON). Every problem is reported, each naming its field. */
-export function loadConfig(text: string, templateNames: readonly string[]): Result<LoadedConfig> {
+/**
+ * Parses and validates a config (YAML or JSON). It is either Outrigger's own config document, or
+ * Istio's ConfigMaps as `kubectl get configmap -o yaml` prints them (a List or a `---` stream),
+ * optionally with one Outrigger document beside them for what a cluster would know and a webhook
+ * outside it cannot (`nativeSidecars`, `features`, `namespaces`). Every problem is reported, each
+ * naming its field.
+ */
+export function loadConfig(
+  text: string,
+  templateNames: readonly string[],
+  options: LoadOptions = {},
+): Result<LoadedConfig> {
   if (text.length > MAX_CONFIG_BYTES)
     return err(`config is ${text.length} bytes; the limit is ${MAX_CONFIG_BYTES}`);
-  const parsed = text.trim() === "" ? ok<Json>({}) : parseDocument(text);
+  const parsed = text.trim() === "" ? ok<Json[]>([]) : parseDocuments(text);
   if (!parsed.ok) return err(`config: ${parsed.error}`);
-  return validateConfig(parsed.value, templateNames);
+  const docs = parsed.value.filter((d) => d !== null);
+  const kube = docs.filter(isKubeConfigMapDocument);
+  if (kube.length > 0) {
+    const own = docs.filter((d) => !isKubeConfigMapDocument(d));
+    if (own.length > 1) return err("config: beside Istio's ConfigMaps, give at most one Outrigger document");
+    const revisions = configMapRevisions(kube);
+    if (!revisions.ok) return revisions;
+    const names = [...revisions.value.revisions.keys()].sort();
+    const wanted = options.revision ?? DEFAULT_REVISION;
+    const parts = revisions.value.revisions.get(wanted);
+    if (!parts) {
+      return err(
+        options.revision === undefined
+          ? `config: the ConfigMaps hold the revisions ${names.join(", ")} and no default one; name the revision to use`
+          : `config: no revision "${wanted}" in the ConfigMaps; they hold ${names.join(", ")}`,
+      );
+    }
+    const loaded = istioConfig(parts, own[0] ?? {}, options);
+    if (!loaded.ok) return loaded;
+    loaded.value.warnings.unshift(...revisions.value.warnings);
+    loaded.value.version = versionOf(docs);
+    return loaded;
+  }
+  if (docs.length > 1)
+    return err(
+      `config: ${docs.length} documents; give one Outrigger config document, or Istio's ConfigMaps (kind: ConfigMap or List)`,
+    );
+  return validateConfig(docs[0] ?? {}, templateNames, options);
 }
 
-export function validateConfig(doc: Json, builtinTemplateNames: readonly string[]): Result<LoadedConfig> {
+/**
+ * A config from Istio's own parts: the injector config, values and mesh of one revision, as the
+ * istioctl trio (`--injectConfigFile`, `--valuesFile`, `--meshConfigFile`) or the ConfigMaps give
+ * them. `beside` is the optional Outrigger document with what the ConfigMaps cannot say.
+ */
+export function istioConfig(
+  parts: IstioParts,
+  beside: Json,
+  options: LoadOptions = {},
+): Result<LoadedConfig> {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  if (!isObject(beside)) return err("config: the Outrigger document beside the ConfigMaps must be a mapping");
+  for (const key of Object.keys(beside)) {
+    if (!(BESIDE_CONFIGMAP_KEYS as readonly string[]).includes(key))
+      errors.push(
+        `${key}: not set beside Istio's ConfigMaps (they hold it); an Outrigger document there may set ${BESIDE_CONFIGMAP_KEYS.join(", ")}`,
+      );
+  }
+  const nativeSidecars = optional(
+    beside,
+    "nativeSidecars",
+    false,
+    isBoolean,
+    "must be true or false",
+    errors,
+  );
+  const features = featuresOf(beside, errors, warnings);
+  const namespaces = namespaceFacts(beside.namespaces, errors);
+
+  const injector = parseInjectorConfig(parts.injector ?? "", parts.origin.injector ?? "injector config");
+  if (!injector.ok) errors.push(injector.error);
+  let values: JsonObject = {};
+  if (parts.values === undefined) {
+    values = defaultValues;
+    warnings.push(
+      "no Istio values given (data.values or --valuesFile); Outrigger's built-in defaults are used, which name Istio's test registry and tag",
+    );
+  } else {
+    const v = parseIstioValues(parts.values, parts.origin.values ?? "values");
+    if (v.ok) values = v.value;
+    else errors.push(v.error);
+  }
+  let mesh: JsonObject = defaultMeshConfig;
+  if (parts.mesh !== undefined) {
+    const m = parseIstioMesh(parts.mesh, parts.origin.mesh ?? "mesh config");
+    if (m.ok) mesh = m.value;
+    else errors.push(m.error);
+  }
+  if (errors.length > 0 || !injector.ok) return err(`invalid config:\n  ${errors.join("\n  ")}`);
+
+  const inj = injector.value.config;
+  warnings.push(...injector.value.warnings);
+  for (const key of ["neverInjectSelector", "alwaysInjectSelector"] as const) {
+    inj[key].forEach((sel, i) => {
+      for (const problem of validateSelector(sel, `${key}[${i}]`))
+        warnings.push(
+          `${parts.origin.injector ?? "injector config"}: ${problem}; istiod skips this selector`,
+        );
+    });
+  }
+  const known = new Set(Object.keys(inj.templates));
+  for (const name of [...inj.defaultTemplates, ...Object.values(inj.aliases).flat()]) {
+    if (!known.has(name) && !Object.hasOwn(inj.aliases, name))
+      warnings.push(
+        `${parts.origin.injector ?? "injector config"}: no template named "${name}"; pods that use it are denied`,
+      );
+  }
+  const syntax: Record<string, TemplateSyntax> = {};
+  for (const name of Object.keys(inj.templates)) syntax[name] = "go";
+  const config: Config = {
+    policy: inj.policy,
+    defaultTemplates: inj.defaultTemplates,
+    templates: inj.templates,
+    templateSyntax: syntax,
+    builtinTemplates: false,
+    aliases: inj.aliases,
+    neverInjectSelector: inj.neverInjectSelector as unknown as LabelSelector[],
+    alwaysInjectSelector: inj.alwaysInjectSelector as unknown as LabelSelector[],
+    injectedAnnotations: inj.injectedAnnotations,
+    nativeSidecars,
+    values,
+    meshConfig: effectiveMesh(mesh),
+    features,
+    namespaces,
+  };
+  applyEnvFeatures(config, Object.hasOwn(beside, "nativeSidecars"), options.env, warnings);
+  return ok({
+    config,
+    version: versionOf([parts.injector ?? "", parts.values ?? "", parts.mesh ?? ""]),
+    warnings,
+  });
+}
+
+/**
+ * istiod reads ENABLE_NATIVE_SIDECARS, PLATFORM and COMPLIANCE_POLICY from its environment; Outrigger
+ * reads them from its own, and the environment wins over the config (it is how the deployment is
+ * switched, as istiod's is). ENABLE_NATIVE_SIDECARS=auto, istiod's default, makes istiod look at the
+ * cluster's Nodes, which a webhook outside the cluster cannot: here it means false, as istioctl
+ * kube-inject without a cluster does; set it to true once every node runs kubelet 1.33 or later.
+ */
+function applyEnvFeatures(
+  config: Config,
+  configSetsNative: boolean,
+  env: LoadOptions["env"],
+  warnings: string[],
+): void {
+  if (!env) return;
+  for (const name of ["PLATFORM", "COMPLIANCE_POLICY"] as const) {
+    const v = env[name];
+    if (v !== undefined && v !== "") config.features = { ...config.features, [name]: v };
+  }
+  const native = env.ENABLE_NATIVE_SIDECARS?.trim().toLowerCase();
+  if (native === undefined || native === "") return;
+  let value: boolean;
+  if (native === "true") value = true;
+  else if (native === "false") value = false;
+  else if (native === "auto") {
+    value = false;
+    warnings.push(
+      "ENABLE_NATIVE_SIDECARS=auto: istiod would look at the cluster's Nodes, which Outrigger cannot; native sidecars are off (set true once every node runs kubelet 1.33+)",
+    );
+  } else {
+    warnings.push(
+      `ENABLE_NATIVE_SIDECARS="${env.ENABLE_NATIVE_SIDECARS}" is not true, false or auto; ignored`,
+    );
+    return;
+  }
+  if (configSetsNative && value !== config.nativeSidecars)
+    warnings.push(
+      `ENABLE_NATIVE_SIDECARS=${native} overrides the config's nativeSidecars: ${config.nativeSidecars}`,
+    );
+  config.nativeSidecars = value;
+}
+
+export function validateConfig(
+  doc: Json,
+  builtinTemplateNames: readonly string[],
+  options: LoadOptions = {},
+): Result<LoadedConfig> {
   const errors: string[] = [];
   const warnings: string[] = [];
   if (!isObject(doc)) return err(`config: must be a mapping of the keys ${CONFIG_KEYS.join(", ")}`);
@@ -66,8 +273,10 @@ export function validateConfig(doc: Json, builtinTemplateNames: readonly string[
     "must be a string (enabled or disabled)",
     errors,
   );
+  // istiod loads any policy and injects nothing by it; in Outrigger's own config a misspelt value
+  // (`enable`) is refused like a misspelt key, since it would silently turn injection off.
   if (policy !== "enabled" && policy !== "disabled") {
-    warnings.push(`policy: "${policy}" is neither enabled nor disabled, so no pod will be injected`);
+    errors.push(`policy: "${policy}" is not a policy; the valid values are enabled and disabled`);
   }
   const templates = optional<Record<string, string>>(
     doc,
@@ -128,6 +337,36 @@ export function validateConfig(doc: Json, builtinTemplateNames: readonly string[
   const nativeSidecars = optional(doc, "nativeSidecars", false, isBoolean, "must be true or false", errors);
   const values = embeddedDocument(doc, "values", errors);
   const meshConfig = embeddedDocument(doc, "meshConfig", errors);
+  const features = featuresOf(doc, errors, warnings);
+  const namespaces = namespaceFacts(doc.namespaces, errors);
+
+  if (errors.length > 0) return err(`invalid config:\n  ${errors.join("\n  ")}`);
+
+  const templateSyntax: Record<string, TemplateSyntax> = {};
+  for (const [name, text] of Object.entries(templates))
+    templateSyntax[name] = isGoTemplate(text) ? "go" : "handlebars";
+  const config: Config = {
+    policy,
+    defaultTemplates,
+    templates,
+    templateSyntax,
+    builtinTemplates: true,
+    aliases,
+    neverInjectSelector,
+    alwaysInjectSelector,
+    injectedAnnotations,
+    nativeSidecars,
+    values: options.values ?? mergeValues(defaultValues, values ?? {}),
+    meshConfig: effectiveMesh(meshConfig ?? defaultMeshConfig),
+    features,
+    namespaces,
+  };
+  applyEnvFeatures(config, Object.hasOwn(doc, "nativeSidecars"), options.env, warnings);
+  return ok({ config, version: versionOf(doc), warnings });
+}
+
+/** `features`: istiod's feature switches by name; names Outrigger does not read are warned about. */
+function featuresOf(doc: JsonObject, errors: string[], warnings: string[]): Record<string, string> {
   const features = optional<Record<string, string>>(
     doc,
     "features",
@@ -154,25 +393,7 @@ export function validateConfig(doc: Json, builtinTemplateNames: readonly string[
       `features.PLATFORM: "${platform}" changes nothing for injection; the value Outrigger reads is openshift (exactly)`,
     );
   }
-  const namespaces = namespaceFacts(doc.namespaces, errors);
-
-  if (errors.length > 0) return err(`invalid config:\n  ${errors.join("\n  ")}`);
-
-  const config: Config = {
-    policy,
-    defaultTemplates,
-    templates,
-    aliases,
-    neverInjectSelector,
-    alwaysInjectSelector,
-    injectedAnnotations,
-    nativeSidecars,
-    values: mergeValues(defaultValues, values ?? {}),
-    meshConfig: effectiveMesh(meshConfig ?? defaultMeshConfig),
-    features,
-    namespaces,
-  };
-  return ok({ config, version: versionOf(doc), warnings });
+  return features;
 }
 
 /** `namespaces: {<name>: {labels: {...}, annotations: {...}}}`, every problem reported with its path. */

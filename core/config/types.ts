@@ -1,5 +1,8 @@
 import type { JsonObject } from "../json.ts";
 
+/** The language of a template: Outrigger's Handlebars or Istio's Go text/template. */
+export type TemplateSyntax = "handlebars" | "go";
+
 /** A Kubernetes LabelSelector (matchLabels AND matchExpressions), as in neverInjectSelector. */
 export interface LabelSelector {
   matchLabels?: Record<string, string>;
@@ -25,6 +28,13 @@ export interface Config {
   policy: string;
   defaultTemplates: string[];
   templates: Record<string, string>;
+  /** Each entry of `templates` by its language (Istio's ConfigMaps: all Go). */
+  templateSyntax: Record<string, TemplateSyntax>;
+  /**
+   * Whether Outrigger's built-in templates are there too. Not with Istio's own injector config:
+   * istiod has exactly the templates of its ConfigMap.
+   */
+  builtinTemplates: boolean;
   aliases: Record<string, string[]>;
   neverInjectSelector: LabelSelector[];
   alwaysInjectSelector: LabelSelector[];

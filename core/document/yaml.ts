@@ -1,4 +1,4 @@
-import { parse } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import { err, type Json, MAX_DEPTH, ok, type Result, tooDeep } from "../json.ts";
 
 /**
@@ -31,6 +31,42 @@ export function parseDocument(text: string): Result<Json> {
   return checked(value);
 }
 
+/** Every document of a YAML stream (`---`-separated), each with the limits of parseDocument. */
+export function parseDocuments(text: string): Result<Json[]> {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    const one = parseDocument(text);
+    return one.ok ? ok([one.value]) : one;
+  }
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(text, { prettyErrors: false, logLevel: "error" });
+  } catch (e) {
+    return err(parseErrorMessage(e));
+  }
+  if (!Array.isArray(docs)) return err("not valid YAML: a stream of documents was expected");
+  const out: Json[] = [];
+  for (const [i, doc] of docs.entries()) {
+    const first = doc.errors[0];
+    if (first) {
+      const where = docs.length > 1 ? `document ${i + 1}: ` : "";
+      return err(`${where}${parseErrorMessage(first)}`);
+    }
+    let value: Json;
+    try {
+      value = (doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? null) as Json;
+    } catch (e) {
+      return err(parseErrorMessage(e));
+    }
+    if (!isAcyclic(value, new Set()))
+      return err("not valid YAML or JSON: an alias refers to a node that contains it");
+    const c = checked(value);
+    if (!c.ok) return c;
+    out.push(value);
+  }
+  return ok(out);
+}
+
 function checked(value: Json): Result<Json> {
   return tooDeep(value) ? err(`document is nested deeper than ${MAX_DEPTH} levels`) : ok(value);
 }
@@ -50,5 +86,7 @@ function isAcyclic(v: unknown, ancestors: Set<object>, depth = 0): boolean {
 export function parseErrorMessage(e: unknown): string {
   if (e instanceof RangeError) return "document is nested too deeply to parse";
   const msg = e instanceof Error ? e.message : String(e);
+  if (/multiple documents/i.test(msg))
+    return "holds several YAML documents (separated by ---) where one is expected";
   return `not valid YAML or JSON: ${msg.split("\n")[0]}`;
 }

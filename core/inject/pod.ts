@@ -1,10 +1,10 @@
 import type { Config } from "../config/types.ts";
 import { clone, err, isObject, type JsonObject, ok, type Result } from "../json.ts";
 import { strategicMerge } from "../merge/strategic.ts";
-import type { TemplateFn } from "../render/compile.ts";
 import { buildTemplateData } from "../render/data.ts";
 import { renderKey, renderTemplate } from "../render/render.ts";
 import { selectTemplates } from "../render/select.ts";
+import type { Template } from "../render/template.ts";
 import { validateAnnotations } from "../validate/annotations.ts";
 import { clusterEnvs, NETWORK_ENV, NETWORK_LABEL, overwriteClusterEnvs } from "./cluster.ts";
 import { annotationsOf, find, labelsOf, metadataMap, moveContainer, PROXY } from "./containers.ts";
@@ -21,7 +21,9 @@ import { STATUS_ANNOTATION, statusAnnotation, stripInjected } from "./status.ts"
 
 export interface InjectionContext {
   config: Config;
-  templates: ReadonlyMap<string, TemplateFn>;
+  templates: ReadonlyMap<string, Template>;
+  /** Templates that did not compile, by name, with their error (a partially loaded config). */
+  broken?: ReadonlyMap<string, string>;
   /** Proxy env overrides from the webhook URL path (cluster, network, ...); empty for manual injection. */
   pathEnvs: Record<string, string>;
   /** Manual injection (the CLI) uses only the `sidecar` template unless the pod names its own, as istioctl. */
@@ -59,9 +61,11 @@ export function injectPod(received: JsonObject, ctx: InjectionContext): Result<I
     annotations,
     ctx.manual ? ["sidecar"] : config.defaultTemplates,
     ctx.manual ? {} : config.aliases,
-    new Set(ctx.templates.keys()),
+    new Set([...ctx.templates.keys(), ...(ctx.broken?.keys() ?? [])]),
   );
   if (!names.ok) return names;
+  const broken = names.value.find((n) => ctx.broken?.has(n));
+  if (broken !== undefined) return err(ctx.broken?.get(broken) as string);
 
   const namespace = isObject(original.metadata) ? String(original.metadata.namespace ?? "") : "";
   const ids = openshift ? proxyIds(config, namespace) : undefined;
@@ -72,7 +76,7 @@ export function injectPod(received: JsonObject, ctx: InjectionContext): Result<I
   let merged: JsonObject = clone(original);
   let templatePod: JsonObject = {};
   for (const name of names.value) {
-    const rendered = renderTemplate(name, ctx.templates.get(name) as TemplateFn, data.value, memo);
+    const rendered = renderTemplate(name, ctx.templates.get(name) as Template, data.value, memo);
     if (!rendered.ok) return rendered;
     templatePod = strategicMerge(templatePod, rendered.value) as JsonObject;
     if (

@@ -9,7 +9,21 @@ import { canonicalQuantity } from "../validate/quantity.ts";
  * `proxy.istio.io/overrides`, and tools compare that text.
  */
 
-type Shape = { fields: readonly string[]; pointers?: boolean; always?: readonly string[] };
+/**
+ * One Go struct: its JSON fields in declaration order; `always` are the fields Go prints even when
+ * unset (not omitempty, or omitempty on a struct type, where it has no effect), with `zero` giving
+ * the zero value Go prints for them (default ""); `quantities` are resource.Quantity fields or maps
+ * of them, printed canonically. An `open` shape is only partly described: its other fields are kept
+ * as they are, after the described ones.
+ */
+type Shape = {
+  fields: readonly string[];
+  pointers?: boolean;
+  always?: readonly string[];
+  zero?: Record<string, Json>;
+  quantities?: readonly string[];
+  open?: boolean;
+};
 
 const PROBE_HANDLER = ["exec", "httpGet", "tcpSocket", "grpc"];
 
@@ -43,6 +57,7 @@ const SHAPES: Record<string, Shape> = {
       "tty",
     ],
     always: ["name", "resources"],
+    zero: { resources: {} },
   },
   ContainerPort: {
     fields: ["name", "hostPort", "containerPort", "protocol", "hostIP"],
@@ -51,9 +66,15 @@ const SHAPES: Record<string, Shape> = {
   EnvVar: { fields: ["name", "value", "valueFrom"], always: ["name"] },
   EnvVarSource: { fields: ["fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef", "fileKeyRef"] },
   ObjectFieldSelector: { fields: ["apiVersion", "fieldPath"], always: ["fieldPath"] },
-  ResourceFieldSelector: { fields: ["containerName", "resource", "divisor"], always: ["resource"] },
+  // divisor is a resource.Quantity (a struct): omitempty leaves it, and its zero value prints as "0".
+  ResourceFieldSelector: {
+    fields: ["containerName", "resource", "divisor"],
+    always: ["resource", "divisor"],
+    zero: { divisor: "0" },
+    quantities: ["divisor"],
+  },
   EnvFromSource: { fields: ["prefix", "configMapRef", "secretRef"] },
-  ResourceRequirements: { fields: ["limits", "requests", "claims"] },
+  ResourceRequirements: { fields: ["limits", "requests", "claims"], quantities: ["limits", "requests"] },
   VolumeMount: {
     fields: [
       "name",
@@ -104,6 +125,19 @@ const SHAPES: Record<string, Shape> = {
   },
   Capabilities: { fields: ["add", "drop"] },
   SeccompProfile: { fields: ["type", "localhostProfile"], always: ["type"] },
+  // Outside the containers, the types of a pod spec that hold quantities or field selectors.
+  PodSpec: {
+    fields: ["volumes", "initContainers", "containers", "ephemeralContainers", "overhead", "resources"],
+    quantities: ["overhead"],
+    open: true,
+  },
+  Volume: { fields: ["name", "emptyDir", "downwardAPI", "projected"], open: true },
+  EmptyDirVolumeSource: { fields: ["medium", "sizeLimit"], quantities: ["sizeLimit"], open: true },
+  DownwardAPIVolumeSource: { fields: ["items"], open: true },
+  DownwardAPIVolumeFile: { fields: ["path", "fieldRef", "resourceFieldRef"], open: true },
+  ProjectedVolumeSource: { fields: ["sources"], open: true },
+  VolumeProjection: { fields: ["downwardAPI"], open: true },
+  DownwardAPIProjection: { fields: ["items"], open: true },
 };
 
 /** The Go type of a field's value, where it is a struct (or list of structs) Outrigger knows. */
@@ -121,6 +155,23 @@ const FIELD_TYPES: Record<string, Record<string, string>> = {
     lifecycle: "Lifecycle",
     securityContext: "SecurityContext",
   },
+  PodSpec: {
+    volumes: "Volume",
+    initContainers: "Container",
+    containers: "Container",
+    ephemeralContainers: "Container",
+    resources: "ResourceRequirements",
+  },
+  Volume: {
+    emptyDir: "EmptyDirVolumeSource",
+    downwardAPI: "DownwardAPIVolumeSource",
+    projected: "ProjectedVolumeSource",
+  },
+  DownwardAPIVolumeSource: { items: "DownwardAPIVolumeFile" },
+  DownwardAPIVolumeFile: { fieldRef: "ObjectFieldSelector", resourceFieldRef: "ResourceFieldSelector" },
+  ProjectedVolumeSource: { sources: "VolumeProjection" },
+  VolumeProjection: { downwardAPI: "DownwardAPIProjection" },
+  DownwardAPIProjection: { items: "DownwardAPIVolumeFile" },
   EnvVar: { valueFrom: "EnvVarSource" },
   EnvVarSource: { fieldRef: "ObjectFieldSelector", resourceFieldRef: "ResourceFieldSelector" },
   Probe: { exec: "ExecAction", httpGet: "HTTPGetAction", tcpSocket: "TCPSocketAction", grpc: "GRPCAction" },
@@ -130,7 +181,18 @@ const FIELD_TYPES: Record<string, Record<string, string>> = {
   SecurityContext: { capabilities: "Capabilities", seccompProfile: "SeccompProfile" },
 };
 
-const QUANTITY_MAPS = new Set(["limits", "requests"]);
+/** A quantity as resource.Quantity prints it; JSON numbers are quantities too (`cpu: 0.5` → `500m`). */
+function quantity(v: Json): Json {
+  if (typeof v === "number" && Number.isFinite(v)) return canonicalQuantity(String(v));
+  return typeof v === "string" ? canonicalQuantity(v) : v;
+}
+
+function quantities(v: Json | undefined): Json | undefined {
+  if (!isObject(v)) return v === undefined || v === null ? v : quantity(v);
+  const q: JsonObject = {};
+  for (const [k, x] of Object.entries(v)) q[k] = quantity(x);
+  return q;
+}
 
 function isZero(v: Json | undefined): boolean {
   return (
@@ -153,16 +215,16 @@ function typed(type: string, value: Json | undefined): Json | undefined {
     const fieldType = FIELD_TYPES[type]?.[f];
     if (fieldType && Array.isArray(v)) v = v.map((x) => typed(fieldType, x) ?? null);
     else if (fieldType) v = typed(fieldType, v);
-    if (type === "ResourceRequirements" && QUANTITY_MAPS.has(f) && isObject(v)) {
-      const q: JsonObject = {};
-      for (const [k, x] of Object.entries(v)) q[k] = typeof x === "string" ? canonicalQuantity(x) : x;
-      v = q;
-    }
-    if (type === "ResourceFieldSelector" && f === "divisor" && typeof v === "string")
-      v = canonicalQuantity(v);
-    if (f === "resources" && type === "Container" && !isObject(v)) v = {};
+    if (shape.quantities?.includes(f)) v = quantities(v);
     if (shape.always?.includes(f)) {
-      out[f] = v ?? (f === "resources" ? {} : "");
+      const zero = shape.zero?.[f];
+      // A struct-typed field that holds no object decodes to the struct's zero value.
+      out[f] = v === undefined || v === null || (isObject(zero) && !isObject(v)) ? (zero ?? "") : v;
+      continue;
+    }
+    if (shape.open) {
+      // Only partly described: no omitempty rules are known, what was there stays.
+      if (Object.hasOwn(value, f)) out[f] = v ?? null;
       continue;
     }
     if (v === undefined || v === null) continue;
@@ -171,9 +233,20 @@ function typed(type: string, value: Json | undefined): Json | undefined {
     if (!shape.pointers && !pointerStruct && isZero(v)) continue;
     out[f] = v;
   }
+  if (shape.open)
+    for (const [k, v] of Object.entries(value)) if (!shape.fields.includes(k)) out[k] = v as Json;
   return out;
 }
 
 export function typedContainer(c: JsonObject): JsonObject {
   return typed("Container", c) as JsonObject;
+}
+
+/**
+ * A pod spec with its containers typed and, elsewhere, what the Go types add or rewrite: quantities
+ * (volume size limits, overhead, pod resources) printed canonically, field selectors with their
+ * defaults. Fields this does not describe are kept as they are.
+ */
+export function typedPodSpec(spec: JsonObject): JsonObject {
+  return typed("PodSpec", spec) as JsonObject;
 }

@@ -1,5 +1,5 @@
 import { Document, Scalar, visit } from "yaml";
-import { typedContainer } from "../inject/typed.ts";
+import { typedPodSpec } from "../inject/typed.ts";
 import { clone, isObject, type Json, type JsonObject } from "../json.ts";
 import { at, podSpecPath } from "./workloads.ts";
 
@@ -76,8 +76,6 @@ const TYPED_FIELDS: Record<string, [path: string[], value: Json][]> = {
 /** Plain (not pointer) omitempty fields of these kinds: at their zero value Go leaves them out. */
 const OMITEMPTY_ZERO = new Set(["paused", "minReadySeconds"]);
 
-const CONTAINER_LISTS = ["containers", "initContainers", "ephemeralContainers"];
-
 /** Where the kinds keep ObjectMeta; its null fields (`creationTimestamp: null` of older kubectl) are omitted. */
 const OBJECT_META_PATHS = [
   ["metadata"],
@@ -104,13 +102,10 @@ function typedInPlace(doc: JsonObject): void {
     const meta = at(doc, path);
     if (isObject(meta)) for (const [k, v] of Object.entries(meta)) if (v === null) delete meta[k];
   }
+  const path = podSpecPath(kind);
   const podSpec = podSpecOf(doc, kind);
-  if (podSpec) {
-    for (const field of CONTAINER_LISTS) {
-      const list = podSpec[field];
-      if (Array.isArray(list)) podSpec[field] = list.map((c) => (isObject(c) ? typedContainer(c) : c));
-    }
-  }
+  const parent = path ? at(doc, path.slice(0, -1)) : undefined;
+  if (path && podSpec && isObject(parent)) parent[path[path.length - 1] as string] = typedPodSpec(podSpec);
 }
 
 function podSpecOf(doc: JsonObject, kind: string): JsonObject | undefined {

@@ -1,17 +1,28 @@
 import { parseDocument } from "../document/yaml.ts";
 import { err, isObject, type Json, type JsonObject, ok, type Result } from "../json.ts";
-import { splitDocuments } from "./documents.ts";
+import { parseProblem, splitDocuments } from "./documents.ts";
 import { kubeYaml } from "./kube-yaml.ts";
-import { isWorkloadKind, podOfWorkload, type WorkloadRef, withPod, workloadRef } from "./workloads.ts";
+import {
+  isWorkloadKind,
+  podOfWorkload,
+  viewsDiffer,
+  type WorkloadRef,
+  withPod,
+  workloadRef,
+} from "./workloads.ts";
 
 /**
  * What happens to one pod of a manifest: a new pod, or left as it is with the sentence that says why
  * (`has host networking enabled`). Injection and uninjection, local or through a deployed webhook,
  * are each one of these; the walk over documents, kinds and Lists is the same for all of them.
+ * `pod` is the pod as istioctl sees it, which the step's result replaces; `created` is the pod the
+ * workload's controller creates, which the webhook sees (the same object except for a CronJob, whose
+ * istioctl pod takes `spec.jobTemplate.metadata` while the Job controller uses the pod template's).
  */
 export type PodStep = (
   pod: JsonObject,
   workload: WorkloadRef,
+  created: JsonObject,
 ) => Result<PodOutcome> | Promise<Result<PodOutcome>>;
 export type PodOutcome = { pod: JsonObject } | { skipped: string };
 
@@ -49,7 +60,11 @@ export async function rewriteManifest(
   for (const raw of splitDocuments(text)) {
     const where = `document ${raw.index} (line ${raw.line})`;
     const parsed = parseDocument(raw.text);
-    if (!parsed.ok) return err(`${where}: ${parsed.error}`);
+    if (!parsed.ok) {
+      const problem = parseProblem(raw.text, parsed.error);
+      const line = raw.line + (problem.line ?? 1) - 1;
+      return err(`document ${raw.index} (line ${line}): ${problem.message}`);
+    }
     const doc = parsed.value;
     const same = { index: raw.index, line: raw.line, before: raw.text, after: raw.text, changed: false };
     // A document of comments only is kept as written.
@@ -102,7 +117,9 @@ async function walk(
   const label = `${ref.kind} "${ref.namespace}/${ref.name}"`;
   const pod = podOfWorkload(doc);
   if (!pod.ok) return err(`${label}: ${field}${pod.error}`);
-  const outcome = await step(pod.value, ref);
+  const created = viewsDiffer(ref.kind) ? podOfWorkload(doc, "controller") : pod;
+  if (!created.ok) return err(`${label}: ${field}${created.error}`);
+  const outcome = await step(pod.value, ref, created.value);
   if (!outcome.ok) return err(`${label}: ${outcome.error}`);
   if ("skipped" in outcome.value) {
     skipped.push(`Skipping ${skipVerb} because ${label} ${outcome.value.skipped}`);

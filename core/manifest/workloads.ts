@@ -28,6 +28,13 @@ export function podSpecPath(kind: string): string[] | undefined {
   return template && [...template, "spec"];
 }
 
+export type PodView = "istioctl" | "controller";
+
+/** Whether istioctl's view of this kind's pod differs from the pod its controller creates. */
+export function viewsDiffer(kind: string): boolean {
+  return kind === "CronJob";
+}
+
 /** Who a pod belongs to, as messages name it: `Deployment "ns/name"`. */
 export interface WorkloadRef {
   kind: string;
@@ -51,18 +58,22 @@ export function workloadRef(doc: JsonObject): WorkloadRef {
  * the template's metadata and spec, in the workload's namespace, with a name still to be generated
  * and the workload as its controller. That is what lets the injector name the workload (its
  * `ISTIO_META_OWNER` and `ISTIO_META_WORKLOAD_NAME`) the same way for the CLI as in the cluster.
- * A CronJob's pod takes its metadata from `spec.jobTemplate.metadata`, as istioctl does.
+ *
+ * `view` says whose pod: "istioctl" (the default) gives a CronJob's pod the metadata of
+ * `spec.jobTemplate.metadata`, as istioctl kube-inject does, so its output matches istioctl's;
+ * "controller" gives it the pod template's own metadata, which is what the Job controller puts on the
+ * pods it creates and so what the webhook sees. For every other kind the two are the same pod.
  */
-export function podOfWorkload(doc: JsonObject): Result<JsonObject> {
+export function podOfWorkload(doc: JsonObject, view: PodView = "istioctl"): Result<JsonObject> {
   const ref = workloadRef(doc);
   if (ref.kind === "Pod") return ok(clone(doc));
   const path = TEMPLATE_PATHS[ref.kind] as readonly string[];
   const template = at(doc, path);
   if (!isObject(template)) return err(`${path.join(".")} is required for a ${ref.kind}`);
-  const metaSource =
-    ref.kind === "CronJob" ? at(doc, ["spec", "jobTemplate", "metadata"]) : template.metadata;
+  const metaPath = view === "controller" ? [...path, "metadata"] : metadataPath(ref.kind);
+  const metaSource = at(doc, metaPath);
   if (metaSource !== undefined && !isObject(metaSource))
-    return err(`${metadataPath(ref.kind).join(".")} must be an object`);
+    return err(`${metaPath.join(".")} must be an object`);
   if (template.spec !== undefined && !isObject(template.spec))
     return err(`${[...path, "spec"].join(".")} must be an object`);
   const meta: JsonObject = clone(metaSource ?? {});

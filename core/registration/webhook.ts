@@ -1,10 +1,17 @@
 import { IGNORED_NAMESPACES } from "../decide/decide.ts";
 import { err, type JsonObject, ok, type Result } from "../json.ts";
+import { OUTRIGGER_ENTRY_SUFFIX, OUTRIGGER_LABEL } from "./istiod.ts";
 
 /**
  * The MutatingWebhookConfiguration that registers Outrigger on a cluster: Istio's webhook entries
  * (istio-injector reference §1.1) with Outrigger's URL. The single source of truth for the
  * registration: the Terraform webhook module is tested against it (test/infra).
+ *
+ * The selectors are Istio's, so the same namespaces and pods are sent; the object itself is not
+ * Istio's. istiod rewrites caBundle on every configuration labelled with its revision whose entries
+ * end with sidecar-injector.istio.io, and istioctl's tag commands select by istio.io/rev and
+ * istio.io/tag (istiod.ts lists every such rule). So: no istio.io/* label, no `app:
+ * sidecar-injector`, and entries named *.sidecar-injector.outrigger.
  */
 export interface WebhookOptions {
   url: string;
@@ -38,6 +45,15 @@ export function mutatingWebhookConfiguration(opts: WebhookOptions): Result<JsonO
   if (url.protocol !== "https:") return err("--url: the API server only calls https URLs");
   if (url.search !== "" || opts.url.includes("?"))
     return err("--url: the API server refuses URLs with a query string");
+  const route = routeError(url);
+  if (route) return err(`--url: ${route}`);
+  if (opts.name !== undefined && !isDnsSubdomain(opts.name))
+    return err(
+      `--name ${JSON.stringify(opts.name)}: a MutatingWebhookConfiguration name is a DNS subdomain (lower-case letters, digits, '-' and '.', at most 253)`,
+    );
+  // istiod's default revision watcher and istioctl's tag commands own these names.
+  if (opts.name?.startsWith("istio-revision-tag-"))
+    return err(`--name ${opts.name}: istio-revision-tag-* names are Istio's revision tags`);
   if (
     opts.timeoutSeconds !== undefined &&
     !(Number.isInteger(opts.timeoutSeconds) && opts.timeoutSeconds >= 1 && opts.timeoutSeconds <= 30)
@@ -59,30 +75,30 @@ export function mutatingWebhookConfiguration(opts: WebhookOptions): Result<JsonO
   });
   const webhooks = [
     entry(
-      "rev.namespace.sidecar-injector.istio.io",
+      `rev.namespace.${OUTRIGGER_ENTRY_SUFFIX}`,
       [is(REV, rev), absent(LEGACY)],
       [isNot(INJECT, "false")],
     ),
     entry(
-      "rev.object.sidecar-injector.istio.io",
+      `rev.object.${OUTRIGGER_ENTRY_SUFFIX}`,
       [absent(REV), absent(LEGACY)],
       [isNot(INJECT, "false"), is(REV, rev)],
     ),
   ];
   if (!opts.revision) {
     webhooks.push(
-      entry("namespace.sidecar-injector.istio.io", [is(LEGACY, "enabled")], [isNot(INJECT, "false")]),
+      entry(`namespace.${OUTRIGGER_ENTRY_SUFFIX}`, [is(LEGACY, "enabled")], [isNot(INJECT, "false")]),
     );
     webhooks.push(
       entry(
-        "object.sidecar-injector.istio.io",
+        `object.${OUTRIGGER_ENTRY_SUFFIX}`,
         [absent(LEGACY), absent(REV)],
         [is(INJECT, "true"), absent(REV)],
       ),
     );
     if (opts.namespacesByDefault) {
       webhooks.push(
-        entry("auto.sidecar-injector.istio.io", [absent(LEGACY), absent(REV)], [absent(INJECT), absent(REV)]),
+        entry(`auto.${OUTRIGGER_ENTRY_SUFFIX}`, [absent(LEGACY), absent(REV)], [absent(INJECT), absent(REV)]),
       );
     }
   }
@@ -93,8 +109,31 @@ export function mutatingWebhookConfiguration(opts: WebhookOptions): Result<JsonO
       name:
         opts.name ??
         (opts.revision ? `outrigger-sidecar-injector-${opts.revision}` : "outrigger-sidecar-injector"),
-      labels: { [REV]: rev, app: "sidecar-injector" },
+      labels: {
+        [OUTRIGGER_LABEL.key]: OUTRIGGER_LABEL.value,
+        "app.kubernetes.io/component": "sidecar-injector",
+      },
     },
     webhooks,
   });
+}
+
+/**
+ * The handlers answer only /inject[/t/<token>][/<path envs>] (functions/shared/router.ts): any
+ * other path gets 404, so every pod would be refused (Fail) or silently left out (Ignore). An
+ * API Gateway URL may carry its stage first; the AWS handler strips it.
+ */
+function routeError(url: URL): string | undefined {
+  const segments = url.pathname.split("/").slice(1);
+  const stage = url.hostname.includes(".execute-api.") ? 1 : 0;
+  const at = segments[0] === "inject" ? 0 : stage && segments[1] === "inject" ? 1 : -1;
+  if (at < 0)
+    return `path ${JSON.stringify(url.pathname)} is not an Outrigger route: the webhook answers /inject/t/TOKEN[/path envs] (after the stage on API Gateway) and 404 to anything else`;
+  if (segments[at + 1] === "t" && !segments[at + 2])
+    return `path ${JSON.stringify(url.pathname)} has no token after /inject/t/: every call would get 404`;
+  return undefined;
+}
+
+function isDnsSubdomain(name: string): boolean {
+  return name.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name);
 }

@@ -1,8 +1,6 @@
 import HandlebarsCompiler from "handlebars/dist/cjs/handlebars.js";
 import Handlebars from "handlebars/runtime";
 import { err, ok, type Result } from "../json.ts";
-import { goHelpers } from "./gohelpers.ts";
-import { isGoTemplate, translateGoTemplate } from "./gotemplate.ts";
 import { helpers } from "./helpers.ts";
 import { precompiledBuiltin, precompiledFor, type TemplateSpec, templateDigest } from "./precompiled.ts";
 
@@ -24,7 +22,6 @@ export type TemplateFn = (data: unknown) => string;
 const env = Handlebars.create();
 for (const [name, fn] of Object.entries(helpers)) env.registerHelper(name, fn as Handlebars.HelperDelegate);
 env.registerHelper("__scalar", (value: unknown) => new env.SafeString(yamlScalar(value)));
-for (const [name, fn] of Object.entries(goHelpers)) env.registerHelper(name, fn as Handlebars.HelperDelegate);
 
 // Handlebars' compiler (its parser and code generator, about 60 KB minified) is only needed for a
 // template that was not precompiled at build time, that is one a config brings. The handler bundles
@@ -126,16 +123,6 @@ function compactCodeGenerator(Base: new () => CodeGenerator): new () => CodeGene
   return Compact;
 }
 
-/** The functions a Go-syntax template may call: Outrigger's helpers (Istio's and sprig's names). */
-const GO_CALLABLE: ReadonlySet<string> = new Set([...Object.keys(helpers), ...Object.keys(goHelpers)]);
-
-export type TemplateSyntax = "handlebars" | "go";
-
-/** Which language a template is written in (see gotemplate.ts for the rule). */
-export function templateSyntax(text: string): TemplateSyntax {
-  return isGoTemplate(text) ? "go" : "handlebars";
-}
-
 // Characters YAML does not allow raw in a document, plus the ones YAML 1.1 readers treat as line breaks.
 // JSON.stringify already escapes C0 controls, `"` and `\`.
 const UNSAFE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
@@ -225,14 +212,14 @@ const RUNTIME_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethod
  * built-in templates, at build time: see precompiledModule), or the spec itself, its functions made
  * by Handlebars (a config's templates, at config load).
  */
-function compileSpec(text: string, go: boolean, source: true): string;
-function compileSpec(text: string, go: boolean, source: false): TemplateSpec;
-function compileSpec(text: string, go: boolean, source: boolean): string | TemplateSpec {
+function compileSpec(text: string, source: true): string;
+function compileSpec(text: string, source: false): TemplateSpec;
+function compileSpec(text: string, source: boolean): string | TemplateSpec {
   const hbs = handlebarsCompiler();
-  const options = { ...COMPILE_OPTIONS, data: true, ...(go ? { ignoreStandalone: true } : {}) };
-  const ast = hbs.parse(text, { ignoreStandalone: go });
+  const options = { ...COMPILE_OPTIONS, data: true };
+  const ast = hbs.parse(text);
   rewriteMustaches(ast);
-  const environment = new hbs.Compiler().compile(hbs.parse(ast as never, options), options);
+  const environment = new hbs.Compiler().compile(hbs.parse(ast as never, options as never), options);
   const spec = new hbs.JavaScriptCompiler().compile(environment, options, undefined, !source);
   if (!source) return spec as TemplateSpec;
   // Every helper call carries its source location, used only to decorate Handlebars' own error
@@ -251,7 +238,7 @@ function compileSpec(text: string, go: boolean, source: boolean): string | Templ
  */
 export function precompiledModule(name: string, text: string, registry: string): string {
   return `import { helperOptions, lookupPath, registerPrecompiled } from ${JSON.stringify(registry)};
-registerPrecompiled(${JSON.stringify(name)}, ${JSON.stringify(templateDigest(text))}, ${compileSpec(text, false, true)});
+registerPrecompiled(${JSON.stringify(name)}, ${JSON.stringify(templateDigest(text))}, ${compileSpec(text, true)});
 export default ${JSON.stringify(text)};
 `;
 }
@@ -268,25 +255,16 @@ export function builtinTemplate(name: string): Result<TemplateFn> {
 }
 
 /**
- * Compiles one template; a syntax error comes back as a message naming the template. A template in
- * Go text/template syntax (an Istio custom template pasted as it is) is translated to Handlebars
- * first (gotemplate.ts) and keeps Go's whitespace: no Handlebars standalone-line stripping. The text
- * of a built-in template gets its precompiled form.
+ * Compiles one Handlebars template; a syntax error comes back as a message naming the template. The
+ * text of a built-in template gets its precompiled form.
  */
-export function compileTemplate(name: string, source: string): Result<TemplateFn> {
-  const go = isGoTemplate(source);
-  let text = source;
-  if (go) {
-    const translated = translateGoTemplate(source, GO_CALLABLE);
-    if (!translated.ok) return err(`template "${name}" (Go syntax): ${translated.error}`);
-    text = translated.value;
-  }
+export function compileTemplate(name: string, text: string): Result<TemplateFn> {
   try {
     // Compiled here, so a broken template fails at config load, not at its first pod.
-    const spec = (go ? undefined : precompiledFor(text)) ?? compileSpec(text, go, false);
+    const spec = precompiledFor(text) ?? compileSpec(text, false);
     return ok(templateFn(spec));
   } catch (e) {
-    return err(`template "${name}"${go ? " (Go syntax)" : ""}: ${(e as Error).message.split("\n")[0]}`);
+    return err(`template "${name}": ${(e as Error).message.split("\n")[0]}`);
   }
 }
 

@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { parseDocument } from "../document/yaml.ts";
-import { clone, err, isObject, type JsonObject, ok, type Result } from "../json.ts";
-import { renderErrorMessage, type TemplateFn } from "./compile.ts";
+import { parseYaml11 } from "../document/yaml11.ts";
+import { clone, err, isObject, type Json, type JsonObject, ok, type Result } from "../json.ts";
+import type { TemplateData } from "./data.ts";
+import type { Template } from "./template.ts";
 
 /**
  * The replicas of a workload are the same pod over and over (the API server names a pod after
@@ -30,29 +32,33 @@ export function renderKey(inputs: unknown): string {
 
 export function renderTemplate(
   name: string,
-  fn: TemplateFn,
-  data: unknown,
+  template: Template,
+  data: TemplateData,
   memo?: RenderInputs,
 ): Result<JsonObject> {
   const texts = memo ? textsFor(memo) : undefined;
   const textKey = memo ? `${name}\n${memo.inputs}` : "";
   let text = texts ? recall(texts, textKey) : undefined;
   if (text === undefined) {
-    try {
-      text = fn(data);
-    } catch (e) {
-      return err(`template ${JSON.stringify(name)} failed: ${renderErrorMessage(e)}`);
-    }
+    const out = template.render(data);
+    if (!out.ok) return out;
+    text = out.value;
     if (texts) remember(texts, textKey, text);
   }
-  const hit = recall(parsed, text);
+  // The same text reads differently as YAML 1.1 (istiod's reader of Go templates' output) and 1.2.
+  const parsedKey = `${template.syntax}\n${text}`;
+  const hit = recall(parsed, parsedKey);
   if (hit) return ok(clone(hit));
-  const doc = parseDocument(text);
+  const doc = parseRendered(template, text);
   if (!doc.ok) return err(`template ${JSON.stringify(name)} rendered text that is ${doc.error}`);
   const value = doc.value ?? {};
   if (!isObject(value)) return err(`template ${JSON.stringify(name)} must render a mapping (a partial Pod)`);
-  remember(parsed, text, value);
+  remember(parsed, parsedKey, value);
   return ok(clone(value));
+}
+
+function parseRendered(template: Template, text: string): Result<Json> {
+  return template.syntax === "go" ? parseYaml11(text) : parseDocument(text);
 }
 
 function textsFor(memo: RenderInputs): Map<string, string> {

@@ -33,6 +33,13 @@ const VALIDATORS: Record<string, Check> = {
   "sidecar.istio.io/proxyMemory": resourceQuantity,
   "sidecar.istio.io/proxyCPULimit": resourceQuantity,
   "sidecar.istio.io/proxyMemoryLimit": resourceQuantity,
+  // Not validated by Istio: values that become structural fields of the pod, where the API server
+  // would refuse them (a 422 naming a field the user never wrote) or where a line break would
+  // change the YAML the template renders.
+  "sidecar.istio.io/proxyImage": imageReference,
+  "sidecar.istio.io/proxyImageType": imageType,
+  "sidecar.istio.io/userVolume": (v) => userVolumes(v, volumeSource),
+  "sidecar.istio.io/userVolumeMount": (v) => userVolumes(v, volumeMount),
 };
 
 /** Every invalid validated annotation, one message each, in key order so the output is stable. */
@@ -44,9 +51,15 @@ export function validateAnnotations(annotations: Record<string, string>): string
     const check = VALIDATORS[key];
     if (typeof value !== "string" || !check) continue;
     const reason = check(value);
-    if (reason !== undefined) out.push(`invalid value '${value}' for annotation '${key}': ${reason}`);
+    // Values and reasons are cut: the message goes back to the API server and into the logs.
+    if (reason !== undefined)
+      out.push(`invalid value '${cut(value, 200)}' for annotation '${key}': ${cut(reason, 400)}`);
   }
   return out;
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}...[cut ${text.length - max} characters]`;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -196,14 +209,97 @@ function interfaceNames(interfaces: string): string | undefined {
   return undefined;
 }
 
-function resourceQuantity(value: string): string | undefined {
-  // unicode.IsControl: C0, DEL and C1. These are what would break out of the YAML the value is spliced into.
+/** unicode.IsControl: C0, DEL and C1. These are what would break out of the YAML a value is spliced into. */
+function hasControl(value: string): boolean {
   for (const ch of value) {
     const c = ch.codePointAt(0) as number;
-    if (c < 0x20 || (c >= 0x7f && c < 0xa0)) return "value contains control characters";
+    if (c < 0x20 || (c >= 0x7f && c < 0xa0)) return true;
   }
+  return false;
+}
+
+function resourceQuantity(value: string): string | undefined {
+  if (hasControl(value)) return "value contains control characters";
   const q = parseQuantityDetailed(value);
   return typeof q === "string" ? q : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Structural values: image references, user volumes
+
+// The image reference grammar of the container runtimes (distribution/reference): an image that
+// does not match it can never be pulled.
+const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+const HOST = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])`;
+const IMAGE_NAME = new RegExp(`^(?:${HOST}(?::[0-9]+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+const IMAGE_TAG = /^[\w][\w.-]{0,127}$/;
+const IMAGE_DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+const MAX_IMAGE_NAME = 255;
+
+function imageReference(value: string): string | undefined {
+  if (hasControl(value)) return "value contains control characters";
+  const invalid = "not a valid image reference ([registry/]name[:tag][@digest])";
+  if (value.length > 1024) return invalid;
+  const at = value.indexOf("@");
+  const nameTag = at < 0 ? value : value.slice(0, at);
+  if (at >= 0 && !IMAGE_DIGEST.test(value.slice(at + 1))) return invalid;
+  // The tag is after the last colon that comes after the last slash (a registry port is before it).
+  const colon = nameTag.lastIndexOf(":");
+  const hasTag = colon > nameTag.lastIndexOf("/");
+  const name = hasTag ? nameTag.slice(0, colon) : nameTag;
+  if (hasTag && !IMAGE_TAG.test(nameTag.slice(colon + 1))) return invalid;
+  if (name.length > MAX_IMAGE_NAME) return `${invalid}: the name is longer than ${MAX_IMAGE_NAME} characters`;
+  return IMAGE_NAME.test(name) ? undefined : invalid;
+}
+
+/** The image type becomes a suffix of the proxy image's tag (`1.22.0-distroless`). */
+function imageType(value: string): string | undefined {
+  if (hasControl(value)) return "value contains control characters";
+  return /^[\w.-]{0,64}$/.test(value) ? undefined : "not a valid image tag suffix (letters, digits, _ . -)";
+}
+
+const DNS_1123_LABEL = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** `{name: object}` as JSON, the shape the templates iterate; each name must be a valid volume name. */
+function userVolumes(
+  value: string,
+  checkEntry: (entry: JsonObject) => string | undefined,
+): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return "not valid JSON; want a JSON object {name: {...}}";
+  }
+  if (!isObject(parsed)) return "want a JSON object {name: {...}}";
+  for (const [name, entry] of Object.entries(parsed)) {
+    if (!DNS_1123_LABEL.test(name))
+      return `volume name ${goQuote(cut(name, 80))} is not a DNS-1123 label (lower-case letters, digits and '-', at most 63)`;
+    if (!isObject(entry)) return `volume ${goQuote(name)}: want a JSON object`;
+    const reason = checkEntry(entry);
+    if (reason !== undefined) return `volume ${goQuote(name)}: ${reason}`;
+  }
+  return undefined;
+}
+
+/** A volume source: its fields are the API server's to check, and JSON keeps them from changing the YAML. */
+function volumeSource(_entry: JsonObject): string | undefined {
+  return undefined;
+}
+
+function volumeMount(entry: JsonObject): string | undefined {
+  const { mountPath, subPath } = entry;
+  if (typeof mountPath !== "string" || mountPath === "") return "mountPath is required and must be a string";
+  if (hasControl(mountPath)) return "mountPath contains control characters";
+  if (mountPath.length > 4096) return "mountPath is longer than 4096 characters";
+  if (subPath !== undefined) {
+    if (typeof subPath !== "string" || hasControl(subPath))
+      return "subPath must be a string without control characters";
+    if (subPath.startsWith("/") || subPath.split("/").includes(".."))
+      return "subPath must be a relative path without '..'";
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 import { parseArgs } from "node:util";
 import { type Decision, decide, decisionInput } from "../../core/decide/decide.ts";
 import { parseDocument } from "../../core/document/yaml.ts";
-import { isObject, type JsonObject, ok, stringMap } from "../../core/json.ts";
+import { err, isObject, type Json, type JsonObject, ok, stringMap } from "../../core/json.ts";
+import { parseProblem, splitDocuments } from "../../core/manifest/documents.ts";
 import { rewriteManifest } from "../../core/manifest/rewrite.ts";
 import type { WorkloadRef } from "../../core/manifest/workloads.ts";
+import { istiodInjectorsAlongside } from "../../core/registration/istiod.ts";
 import { matchWebhooks, type WebhookMatch } from "../../core/registration/match.ts";
 import { mutatingWebhookConfiguration } from "../../core/registration/webhook.ts";
 import { engineFromFiles } from "../shared/engine-file.ts";
@@ -32,21 +34,24 @@ Explains both layers of injection for each pod or workload in the manifest:
   2. what Outrigger then decides: the rules in Istio's order (hostNetwork, system namespaces, the
      sidecar.istio.io/inject label and annotation, neverInjectSelector, alwaysInjectSelector, policy),
      each with what it saw.
+Each pod is the one its controller creates (a CronJob's has its pod template's metadata).
 Exits 0 whatever the verdict.
 
 Flags:
   -f, --filename FILE          manifest to explain, - for standard input (required)
-      --namespace NAME         namespace of the pods (default: each workload's own, else "default")
-      --namespace-labels K=V,…  the namespace's labels (e.g. istio-injection=enabled); the API server's
+      --namespace NAME         namespace of pods whose manifest names none (default "default"); a
+                               manifest that names another namespace is refused, as kubectl does
+      --namespace-labels LABELS  the namespace's labels, KEY=VALUE,... (e.g. istio-injection=enabled)
+                               or the JSON that kubectl's jsonpath prints (below); the API server's
                                kubernetes.io/metadata.name=NAME is added
-      --webhook-config FILE    the MutatingWebhookConfiguration on the cluster
+      --webhook-config FILE    the MutatingWebhookConfiguration(s) on the cluster, one or several
                                (default: the one \`outrigger webhook-config\` prints)
       --config FILE            Outrigger config the webhook runs with (default: the built-in config)
   -o, --output FORMAT          text (default: a table, then each pod's reasons) or json
 
 Examples:
   outrigger check -f deployment.yaml --namespace-labels istio-injection=enabled
-  kubectl get namespace shop -o jsonpath='{.metadata.labels}'   # what to pass as --namespace-labels
+  outrigger check -f app.yaml --namespace-labels "$(kubectl get namespace shop -o jsonpath='{.metadata.labels}')"
   outrigger check -f app.yaml --namespace shop --webhook-config mwc.yaml --config outrigger.yaml -o json
 
 ${EXIT_CODES}
@@ -68,14 +73,22 @@ ${EXIT_CODES}
     if (v.output !== "text" && v.output !== "json") throw new UsageError(`-o ${v.output}: text or json`);
     const labels = parseLabels(v["namespace-labels"] ?? "");
     const registration = loadRegistration(v["webhook-config"]);
-    const engine = engineFromFiles({ config: v.config });
+    const engine = engineFromFiles({ config: v.config }, process.env);
     if (!engine.ok) throw new InputError(engine.error);
 
     const verdicts: Verdict[] = [];
     const source = v.filename === "-" ? "standard input" : v.filename;
     // The manifest walk of inject, with a step that only looks.
-    const walked = await rewriteManifest(readInput(v.filename), (pod, workload) => {
-      const namespace = v.namespace ?? (workload.namespace || "default");
+    // The pod the webhook sees is the one the controller creates (for a CronJob, the pod template's
+    // metadata, not jobTemplate.metadata). A namespace flag that contradicts the manifest is refused, as
+    // kubectl refuses it: one pod, one namespace, one answer.
+    const walked = await rewriteManifest(readInput(v.filename), (_pod, workload, pod) => {
+      const own = podNamespace(pod) || workload.namespace;
+      if (v.namespace !== undefined && own && own !== v.namespace)
+        return err(
+          `the manifest says namespace "${own}" and --namespace says "${v.namespace}"; drop --namespace or make them agree`,
+        );
+      const namespace = v.namespace ?? (own || "default");
       const podLabels = stringMap(isObject(pod.metadata) ? pod.metadata.labels : undefined);
       const webhooks = matchWebhooks(registration, { ...labels, [NAME_LABEL]: namespace }, podLabels);
       const d = decide(decisionInput(pod, namespace), engine.value.config);
@@ -132,7 +145,29 @@ function textReport(verdicts: Verdict[]): string {
   return `${table}\n\n${details.join("\n\n")}\n`;
 }
 
-function parseLabels(text: string): Record<string, string> {
+function podNamespace(pod: JsonObject): string {
+  const ns = isObject(pod.metadata) ? pod.metadata.namespace : undefined;
+  return typeof ns === "string" ? ns : "";
+}
+
+/**
+ * `KEY=VALUE,...`, or the JSON object `kubectl get namespace NAME -o jsonpath='{.metadata.labels}'`
+ * prints, so its output can be passed as it is.
+ */
+export function parseLabels(text: string): Record<string, string> {
+  if (text.trim().startsWith("{")) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new UsageError("--namespace-labels: not a JSON object of labels, nor KEY=VALUE,...");
+    }
+    if (!isObject(parsed)) throw new UsageError("--namespace-labels: not a JSON object of labels");
+    for (const [k, val] of Object.entries(parsed))
+      if (typeof val !== "string")
+        throw new UsageError(`--namespace-labels: the value of ${JSON.stringify(k)} is not a string`);
+    return stringMap(parsed);
+  }
   const labels: Record<string, string> = {};
   for (const part of text.split(",").filter((p) => p.trim() !== "")) {
     const eq = part.indexOf("=");
@@ -148,15 +183,23 @@ function loadRegistration(path: string | undefined): JsonObject {
     if (!rendered.ok) throw new Error(rendered.error);
     return rendered.value;
   }
-  const parsed = parseDocument(readInput(path));
-  if (!parsed.ok) throw new InputError(`${path}: ${parsed.error}`);
-  const doc = parsed.value;
-  // `kubectl get mutatingwebhookconfigurations -o yaml` gives a List: its entries are taken together.
-  const items = isObject(doc) && doc.kind === "List" && Array.isArray(doc.items) ? doc.items : [doc];
+  // Several documents (`---`), and the List `kubectl get mutatingwebhookconfigurations -o yaml`
+  // gives: their entries are taken together, as the API server calls every registration.
+  const items: Json[] = [];
+  for (const raw of splitDocuments(readInput(path))) {
+    const parsed = parseDocument(raw.text);
+    if (!parsed.ok) {
+      const problem = parseProblem(raw.text, parsed.error);
+      throw new InputError(`${path}: line ${raw.line + (problem.line ?? 1) - 1}: ${problem.message}`);
+    }
+    const doc = parsed.value;
+    items.push(...(isObject(doc) && doc.kind === "List" && Array.isArray(doc.items) ? doc.items : [doc]));
+  }
   const configs = items.filter(
     (i): i is JsonObject => isObject(i) && i.kind === "MutatingWebhookConfiguration",
   );
   if (configs.length === 0) throw new InputError(`${path}: kind: not a MutatingWebhookConfiguration`);
+  for (const w of istiodInjectorsAlongside(configs)) process.stderr.write(`outrigger check: warning: ${w}\n`);
   return {
     kind: "MutatingWebhookConfiguration",
     webhooks: configs.flatMap((c) => (Array.isArray(c.webhooks) ? c.webhooks : [])),

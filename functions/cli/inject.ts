@@ -5,7 +5,7 @@ import { kubeYaml } from "../../core/manifest/kube-yaml.ts";
 import { type PodStep, type Rewritten, rewriteManifest } from "../../core/manifest/rewrite.ts";
 import { manualInjection, uninjection } from "../../core/manifest/steps.ts";
 import { engineFromFiles } from "../shared/engine-file.ts";
-import { readInput } from "./io.ts";
+import { fileProblem, readInput } from "./io.ts";
 import { remoteInjection } from "./remote.ts";
 import { type Command, EXIT_CODES, InputError, UsageError } from "./usage.ts";
 
@@ -24,14 +24,17 @@ const INJECT_FLAGS = {
   valuesFile: { type: "string" },
   mesh: { type: "string" },
   meshConfigFile: { type: "string" },
+  revision: { type: "string" },
   remote: { type: "string" },
   token: { type: "string" },
+  "token-file": { type: "string" },
+  "ca-file": { type: "string" },
 } as const;
 
 export const inject: Command = {
   summary: "inject sidecars into a manifest's pods (like istioctl kube-inject)",
   help: `Usage: outrigger inject -f FILE|- [-o FILE] [--config FILE] [--values FILE] [--mesh FILE] [--diff]
-       outrigger inject -f FILE|- --remote URL [--token TOKEN] [-o FILE] [--diff]
+       outrigger inject -f FILE|- --remote URL [--token-file FILE] [--ca-file FILE] [-o FILE] [--diff]
 
 Injects the pods of a multi-document YAML or JSON manifest: Pod, Deployment, DaemonSet, StatefulSet,
 ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, and the items of a v1 List.
@@ -42,42 +45,70 @@ and sidecar.istio.io/inject: "false" are skipped, each with a line on standard e
 Flags:
   -f, --filename FILE      manifest to read, - for standard input (required)
   -o, --output FILE        write the result here instead of standard output (only once all succeeded)
-      --config FILE        Outrigger config (default: the built-in config); alias --injectConfigFile
-      --values FILE        Istio values, e.g. the ConfigMap's exported data.values; alias --valuesFile
-      --mesh FILE          mesh config, e.g. the istio ConfigMap's data.mesh; alias --meshConfigFile
+      --config FILE        Outrigger config, or your cluster's Istio ConfigMaps as kubectl prints them
+                           (default: the built-in config)
+      --injectConfigFile FILE  Istio's injector config, the istio-sidecar-injector ConfigMap's data.config
+      --values FILE        Istio values, the ConfigMap's exported data.values, used as given; alias --valuesFile
+      --mesh FILE          mesh config, the istio ConfigMap's data.mesh; alias --meshConfigFile
+      --revision REV       with ConfigMaps of several revisions, the one to inject with
       --remote URL         ask a deployed Outrigger (its /inject URL) instead of injecting locally
-      --token TOKEN        the URL token of that deployment (sent as /inject/t/TOKEN/...)
-      --diff               print a unified diff of each changed document instead of the result
+      --token-file FILE    the URL token of that deployment (sent as /inject/t/TOKEN/...), read from
+                           FILE; or set OUTRIGGER_TOKEN; --token TOKEN also works but shows in ps
+      --ca-file FILE       PEM CA bundle that signed the deployment's certificate (a private CA)
+      --diff               print a unified diff of each changed document instead of the result;
+                           exit 0 when nothing changes, 1 when something does, 2 on errors (as diff)
 
 Examples:
   outrigger inject -f deployment.yaml
   kubectl -n istio-system get configmap istio-sidecar-injector -o=jsonpath='{.data.values}' > values.json
   kubectl -n istio-system get configmap istio -o=jsonpath='{.data.mesh}' > mesh.yaml
-  outrigger inject -f deployment.yaml --values values.json --mesh mesh.yaml -o injected.yaml
-  istioctl-style: outrigger inject --filename app.yaml --valuesFile values.json --meshConfigFile mesh.yaml
-  outrigger inject -f app.yaml --remote https://webhook.example.com/inject --token "$TOKEN" --diff
+  kubectl -n istio-system get configmap istio-sidecar-injector -o=jsonpath='{.data.config}' > inject-config.yaml
+  outrigger inject -f app.yaml --injectConfigFile inject-config.yaml --valuesFile values.json --meshConfigFile mesh.yaml
+  kubectl -n istio-system get configmap istio-sidecar-injector istio -o yaml > istio.yaml
+  outrigger inject -f app.yaml --config istio.yaml
+  OUTRIGGER_TOKEN=... outrigger inject -f app.yaml --remote https://webhook.example.com/inject --diff
 
 ${EXIT_CODES}
 `,
   async run(args, out) {
     const { values: v } = parseArgs({ args, options: INJECT_FLAGS, strict: true });
-    const local = [v.config, v.injectConfigFile, v.values, v.valuesFile, v.mesh, v.meshConfigFile];
+    const local = [
+      v.config,
+      v.injectConfigFile,
+      v.values,
+      v.valuesFile,
+      v.mesh,
+      v.meshConfigFile,
+      v.revision,
+    ];
     if (v.remote !== undefined && local.some((f) => f !== undefined))
       throw new UsageError(
         "--remote injects with the deployment's config; drop --config, --values and --mesh",
       );
-    if (v.token !== undefined && v.remote === undefined) throw new UsageError("--token goes with --remote");
+    for (const flag of ["token", "token-file", "ca-file"] as const)
+      if (v[flag] !== undefined && v.remote === undefined)
+        throw new UsageError(`--${flag} goes with --remote`);
+    if (v.token !== undefined && v["token-file"] !== undefined)
+      throw new UsageError("--token and --token-file: give one");
     let step: PodStep;
     if (v.remote !== undefined) {
-      const remote = remoteInjection(v.remote, v.token);
+      const remote = remoteInjection(v.remote, {
+        token: remoteToken(v.token, v["token-file"]),
+        ca: v["ca-file"] === undefined ? undefined : readNamed(v["ca-file"], "--ca-file"),
+      });
       if (!remote.ok) throw new UsageError(remote.error);
       step = remote.value;
     } else {
-      const engine = engineFromFiles({
-        config: v.config ?? v.injectConfigFile,
-        values: v.values ?? v.valuesFile,
-        mesh: v.mesh ?? v.meshConfigFile,
-      });
+      const engine = engineFromFiles(
+        {
+          config: v.config,
+          injectConfig: v.injectConfigFile,
+          values: v.values ?? v.valuesFile,
+          mesh: v.mesh ?? v.meshConfigFile,
+          revision: v.revision,
+        },
+        process.env,
+      );
       if (!engine.ok) throw new InputError(engine.error);
       step = manualInjection(engine.value);
     }
@@ -97,7 +128,8 @@ gives the manifest back. Pods without the annotation are left as they are.
 Flags:
   -f, --filename FILE      manifest to read, - for standard input (required)
   -o, --output FILE        write the result here instead of standard output
-      --diff               print a unified diff of each changed document instead of the result
+      --diff               print a unified diff of each changed document instead of the result;
+                           exit 0 when nothing changes, 1 when something does, 2 on errors (as diff)
 
 Examples:
   outrigger uninject -f injected.yaml -o original.yaml
@@ -117,6 +149,25 @@ interface FileFlags {
   diff?: boolean;
 }
 
+/**
+ * The token for --remote: --token, else --token-file, else $OUTRIGGER_TOKEN. The file and the
+ * environment keep it out of `ps`; a file's trailing newline is not part of it.
+ */
+function remoteToken(flag: string | undefined, file: string | undefined): string | undefined {
+  if (flag !== undefined) return flag;
+  if (file !== undefined) return readNamed(file, "--token-file").replace(/\r?\n$/, "");
+  const env = process.env.OUTRIGGER_TOKEN;
+  return env === undefined || env === "" ? undefined : env;
+}
+
+function readNamed(path: string, flag: string): string {
+  try {
+    return readInput(path);
+  } catch (e) {
+    throw new InputError(`${flag}: ${(e as Error).message}`);
+  }
+}
+
 async function rewriteFile(
   v: FileFlags,
   step: PodStep,
@@ -124,14 +175,35 @@ async function rewriteFile(
   out: (s: string) => void,
 ): Promise<number> {
   if (!v.filename) throw new UsageError("-f FILE is required (-f - reads standard input)");
-  const source = v.filename === "-" ? "standard input" : v.filename;
-  const result = await rewriteManifest(readInput(v.filename), step, verb);
-  if (!result.ok) throw new InputError(`${source}: ${result.error}`);
+  if (!v.diff) {
+    const result = await rewritten(v.filename, step, verb);
+    write(v.output, manifestText(result), out);
+    return 0;
+  }
+  // --diff answers as diff and kubectl diff do: 0 no differences, 1 differences, 2 trouble.
+  try {
+    const result = await rewritten(v.filename, step, verb);
+    const text = diffText(result, sourceName(v.filename));
+    write(v.output, text, out);
+    return text === "" ? 0 : 1;
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(e.message, 2);
+    throw e;
+  }
+}
+
+const sourceName = (file: string) => (file === "-" ? "standard input" : file);
+
+async function rewritten(file: string, step: PodStep, verb: string): Promise<Rewritten> {
+  const result = await rewriteManifest(readInput(file), step, verb);
+  if (!result.ok) throw new InputError(`${sourceName(file)}: ${result.error}`);
   for (const line of result.value.skipped) process.stderr.write(`${line}\n`);
-  const text = v.diff ? diffText(result.value, source) : manifestText(result.value);
-  if (v.output === undefined) out(text);
-  else writeAtomically(v.output, text);
-  return 0;
+  return result.value;
+}
+
+function write(output: string | undefined, text: string, out: (s: string) => void): void {
+  if (output === undefined) out(text);
+  else writeAtomically(output, text);
 }
 
 /** Every document followed by `---`, as istioctl writes its output. */
@@ -166,7 +238,7 @@ function writeAtomically(path: string, text: string): void {
   } catch (e) {
     rmSync(tmp, { force: true });
     throw new InputError(
-      `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      `cannot write ${path}: ${fileProblem((e as NodeJS.ErrnoException).code, (e as Error).message)}`,
     );
   }
 }

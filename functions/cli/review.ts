@@ -34,7 +34,7 @@ function runReview(args: string[], out: (s: string) => void): number {
     allowPositionals: false,
   });
   if (!values.filename) throw new UsageError("review needs -f FILE (or -f - for standard input)");
-  const engine = engineFromFile(values.config);
+  const engine = engineFromFile(values.config, process.env);
   if (!engine.ok) throw new InputError(engine.error);
   const text = readInput(values.filename);
   let body: unknown;

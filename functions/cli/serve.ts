@@ -1,19 +1,23 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { createServer } from "../server/node.ts";
+import { createServer, DEFAULT_TIMEOUTS } from "../server/node.ts";
 import { appFromEnv } from "../shared/bootstrap.ts";
 import { engineFromFile } from "../shared/engine-file.ts";
 import { log } from "../shared/log.ts";
 import { type App, createApp, fixedSource } from "../shared/router.ts";
+import { loadTokens } from "../shared/tokens.ts";
 import { type Command, EXIT_CODES, InputError, UsageError } from "./usage.ts";
 
 export const serve: Command = {
   summary: "run the webhook locally over HTTP or HTTPS (the same handler as the cloud functions)",
   help: `Usage: outrigger serve [--port N] [--host H] [--config FILE] [--tls-cert FILE --tls-key FILE]
+                       [--header-timeout S] [--request-timeout S]
 
 Serves POST /inject, POST /inject/<path envs> and GET /healthz (README "HTTP") until stopped.
 Without --config it reads the environment the cloud handlers read (OUTRIGGER_CONFIG,
-OUTRIGGER_CONFIG_URL, OUTRIGGER_TOKENS, ...), falling back to the built-in config. A real API
+OUTRIGGER_CONFIG_URL, OUTRIGGER_TOKENS, ...), falling back to the built-in config. With --config
+the file is the config, and the URL tokens still come from OUTRIGGER_TOKENS or
+OUTRIGGER_TOKENS_SECRET (OUTRIGGER_REQUIRE_TOKEN=true makes their absence an error). A real API
 server calls https URLs only: give it --tls-cert and --tls-key.
 
 Flags:
@@ -22,6 +26,10 @@ Flags:
       --config FILE     Outrigger config
       --tls-cert FILE   PEM certificate chain, with --tls-key
       --tls-key FILE    PEM private key, with --tls-cert
+      --header-timeout S  seconds to receive a request's headers before the connection is
+                        closed (default 10)
+      --request-timeout S seconds to receive a whole request (default 30, the API server's
+                        longest webhook timeout)
 
 Examples:
   outrigger serve --port 8443 --tls-cert tls.crt --tls-key tls.key --host 0.0.0.0
@@ -42,6 +50,8 @@ async function runServe(args: string[]): Promise<number> {
       config: { type: "string" },
       "tls-cert": { type: "string" },
       "tls-key": { type: "string" },
+      "header-timeout": { type: "string", default: String(DEFAULT_TIMEOUTS.headersMs / 1000) },
+      "request-timeout": { type: "string", default: String(DEFAULT_TIMEOUTS.requestMs / 1000) },
     },
     strict: true,
   });
@@ -51,19 +61,27 @@ async function runServe(args: string[]): Promise<number> {
   if (Boolean(values["tls-cert"]) !== Boolean(values["tls-key"])) {
     throw new UsageError("--tls-cert and --tls-key go together");
   }
+  const timeouts = {
+    headersMs: seconds("--header-timeout", values["header-timeout"]),
+    requestMs: seconds("--request-timeout", values["request-timeout"]),
+  };
   const tls =
     values["tls-cert"] && values["tls-key"] ? readTls(values["tls-cert"], values["tls-key"]) : undefined;
   // With --config the file is the config; without, the same environment the cloud handlers read
   // (OUTRIGGER_CONFIG, OUTRIGGER_CONFIG_URL, OUTRIGGER_TOKENS, ...), falling back to the built-in config.
   let app: App;
   if (values.config !== undefined) {
-    const engine = engineFromFile(values.config);
+    const engine = engineFromFile(values.config, process.env);
     if (!engine.ok) throw new InputError(engine.error);
-    app = createApp({ source: fixedSource(engine.value), tokens: [] });
+    // The same token variables as the handlers, so the URL `webhook-config` prints works here too;
+    // a token source that fails stops the server rather than opening /inject.
+    const tokens = await loadTokens(process.env);
+    if (!tokens.ok) throw new InputError(tokens.error);
+    app = createApp({ source: fixedSource(engine.value), tokens: tokens.value });
   } else {
     app = await appFromEnv(process.env);
   }
-  const server = createServer({ app, tls });
+  const server = createServer({ app, tls, timeouts });
   return new Promise((resolve) => {
     server.on("error", (e) => {
       process.stderr.write(`outrigger serve: ${e.message}\n`);
@@ -78,6 +96,13 @@ async function runServe(args: string[]): Promise<number> {
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
+}
+
+function seconds(flag: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 3600)
+    throw new UsageError(`${flag} ${value}: want seconds, 0 < S <= 3600`);
+  return Math.round(n * 1000);
 }
 
 function readTls(cert: string, key: string) {

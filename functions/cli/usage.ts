@@ -1,8 +1,28 @@
 /** Thrown for a command line that cannot be run; main() prints it with the verb's usage and exits 2. */
 export class UsageError extends Error {}
 
-/** Thrown for input that cannot be read or parsed; main() prints it and exits 1. */
-export class InputError extends Error {}
+/** Thrown for input that cannot be read or parsed; main() prints it and exits with `status` (1). */
+export class InputError extends Error {
+  constructor(
+    message: string,
+    readonly status = 1,
+  ) {
+    super(message);
+  }
+}
+
+/** node:util parseArgs' messages, in one short line each. */
+export function usageMessage(e: Error): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const quoted = /'([^']+)'/.exec(e.message)?.[1] ?? "";
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return `unknown flag ${quoted}`;
+  if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") return `unexpected argument ${JSON.stringify(quoted)}`;
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    const flag = quoted.replace(/ <value>$/, "");
+    return e.message.includes("does not take") ? `${flag} takes no value` : `${flag} needs a value`;
+  }
+  return e.message.split("\n")[0] ?? "";
+}
 
 /** One verb of the CLI: its help text (usage, flags, examples) and what it does. */
 export interface Command {

@@ -9,20 +9,24 @@ export const webhookConfig: Command = {
   help: `Usage: outrigger webhook-config --url URL [--revision REV] [--namespaces-by-default]
        [--failure-policy Fail|Ignore] [--timeout SECONDS] [--ca-bundle FILE] [--name NAME] [-o yaml|json]
 
-Prints an admissionregistration.k8s.io/v1 MutatingWebhookConfiguration with Istio's selector
-entries (namespace label istio-injection=enabled or istio.io/rev, pod label sidecar.istio.io/inject,
-the revision variants), pod CREATE rules, sideEffects None, admissionReviewVersions v1 and v1beta1,
-and the system namespaces excluded. Apply it with kubectl.
+Prints an admissionregistration.k8s.io/v1 MutatingWebhookConfiguration with Istio's selectors
+(namespace label istio-injection=enabled or istio.io/rev, pod label sidecar.istio.io/inject, the
+revision variants), pod CREATE rules, sideEffects None, admissionReviewVersions v1 and v1beta1,
+and the system namespaces excluded. Apply it with kubectl. The object carries no istio.io/* label
+and its entries are named *.sidecar-injector.outrigger, so istiod never rewrites its caBundle and
+istioctl's tag commands leave it alone; turn istiod's own injector webhook off (README "Living
+beside istiod").
 
 Flags:
-      --url URL                 the deployed webhook, https, no query string; it carries the token
-                                and path envs: https://HOST/inject/t/TOKEN/cluster/CLUSTER (required)
+      --url URL                 the deployed webhook, https, no query string, an Outrigger route
+                                (/inject/t/TOKEN[/path envs], after the stage on API Gateway):
+                                https://HOST/inject/t/TOKEN/cluster/CLUSTER (required)
       --revision REV            register for the istio.io/rev=REV label only (Istio's revision entries)
       --namespaces-by-default   also inject pods in namespaces without any injection label
       --failure-policy P        Fail (default: a pod is not created while the webhook is down) or Ignore
       --timeout SECONDS         how long the API server waits, 1 to 30 (API server default: 10)
       --ca-bundle FILE          PEM CA for a URL whose certificate public roots do not sign
-      --name NAME               the object's name (default outrigger-sidecar-injector[-REV])
+      --name NAME               the object's name, a DNS subdomain (default outrigger-sidecar-injector[-REV])
   -o, --output FORMAT           yaml (default) or json
 
 Examples:

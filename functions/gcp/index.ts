@@ -1,6 +1,7 @@
 import type { HttpFunction } from "@google-cloud/functions-framework";
 import { appFromEnv } from "../shared/bootstrap.ts";
 import { configureLogs } from "../shared/log.ts";
+import { frontFunctionsFramework } from "./front.ts";
 
 /**
  * The Cloud Function (gen2): `inject`, an HTTP function for functions-framework, exported by name
@@ -15,12 +16,17 @@ configureLogs({ format: "gcp" });
 // Config and tokens load at cold start, while the platform is still starting the instance.
 const app = appFromEnv(process.env);
 
+// Requests are served in front of functions-framework's body parsers (see front.ts), so `inject`
+// below only runs where this module is used without functions-framework's server.
+frontFunctionsFramework(app);
+
 export const inject: HttpFunction = async (req, res) => {
   const out = await (await app).handle({
     method: req.method,
     url: req.originalUrl || req.url,
     contentType: req.get("content-type"),
-    // functions-framework has parsed the body already; the raw bytes are what the contract is about.
+    contentEncoding: req.get("content-encoding"),
+    // Where functions-framework parsed the body, the raw bytes are what the contract is about.
     body: req.rawBody ?? (typeof req.body === "string" ? req.body : undefined),
   });
   res.status(out.status).set(out.headers).send(out.body);

@@ -1,5 +1,6 @@
 import { admitWithoutConfig } from "../../core/admission/admit.ts";
-import { admitHttp, answerHttp, type HttpAdmissionResponse } from "../../core/admission/http.ts";
+import { admitHttp, answerHttp, type HttpAdmissionResponse, headError } from "../../core/admission/http.ts";
+import { parsePathEnvs } from "../../core/admission/path-envs.ts";
 import type { Engine } from "../../core/engine.ts";
 import { log, logAdmission } from "./log.ts";
 import { matchToken, tokenFromPath } from "./tokens.ts";
@@ -13,11 +14,19 @@ import { matchToken, tokenFromPath } from "./tokens.ts";
  *   GET  /healthz                       200 with the config version, or 503 with the reason
  *   anything else                       404
  */
-export interface WebRequest {
+/** What a request says before its body: enough to refuse it without reading a byte of the body. */
+export interface RequestHead {
   method: string;
   /** Path and query as received (`/inject/t/abc/cluster/c1?timeout=10s`). */
   url: string;
   contentType: string | undefined;
+  /** `Content-Encoding`; a compressed body is refused, never inflated. */
+  contentEncoding?: string | undefined;
+  /** `Content-Length`, when the request declares one. */
+  contentLength?: number | undefined;
+}
+
+export interface WebRequest extends RequestHead {
   body: Uint8Array | string | undefined;
 }
 
@@ -46,6 +55,12 @@ export interface AppOptions {
 }
 
 export interface App {
+  /**
+   * The answer a request gets from its head alone (every refusal, /healthz, a compressed or
+   * oversized body), or undefined when its body has to be read. Front ends that stream the body
+   * call this first, so a refused request costs no body read, no inflation and no JSON parse.
+   */
+  preflight(head: RequestHead): WebResponse | undefined;
   handle(req: WebRequest): Promise<WebResponse>;
 }
 
@@ -61,44 +76,81 @@ const NOT_FOUND: WebResponse = {
 let rejectedTotal = 0;
 
 export function createApp({ source, tokens }: AppOptions): App {
+  /** The head's answer, or where the admission goes; the same checks, in the same order, for every front end. */
+  const route = (
+    head: RequestHead,
+    started: number,
+  ): { answer: WebResponse } | { rest: string; timeoutMs: number } => {
+    const { path, timeoutMs } = parseUrl(head.url);
+    if (path === "/healthz" && head.method === "GET") return { answer: health(source, tokens) };
+    if (!(path === "/inject" || path.startsWith("/inject/"))) return { answer: NOT_FOUND };
+
+    const { token, rest } = tokenFromPath(path);
+    const authorised =
+      tokens === "unavailable"
+        ? false
+        : tokens.length === 0
+          ? token === undefined
+          : token !== undefined && matchToken(token, tokens);
+    // The key `t` is the token's: as a path env it would put a token (`/inject/t/T1/t/T1`) into the pod.
+    const tokenKey = authorised && hasTokenKey(rest);
+    if (!authorised || tokenKey || head.method !== "POST") {
+      // Same answer for every refusal, so a caller learns nothing about which part was wrong.
+      if (!authorised || tokenKey) {
+        rejectedTotal += 1;
+        log("WARNING", `request refused: ${tokenKey ? "path env key t" : "missing or wrong URL token"}`, {
+          rejectedTotal,
+        });
+      }
+      return { answer: NOT_FOUND };
+    }
+    const early = headError(head);
+    if (early) {
+      logAdmission(early.log, early.status, elapsed(started), { path: shortPath(rest) });
+      return { answer: toWeb(early) };
+    }
+    return { rest, timeoutMs };
+  };
+
   return {
+    preflight(head) {
+      const routed = route(head, performance.now());
+      return "answer" in routed ? routed.answer : undefined;
+    },
+
     async handle(req) {
       const started = performance.now();
-      const { path, timeoutMs } = parseUrl(req.url);
-      if (path === "/healthz" && req.method === "GET") return health(source, tokens);
-      if (!(path === "/inject" || path.startsWith("/inject/"))) return NOT_FOUND;
-
-      const { token, rest } = tokenFromPath(path);
-      const authorised =
-        tokens === "unavailable"
-          ? false
-          : tokens.length === 0
-            ? token === undefined
-            : token !== undefined && matchToken(token, tokens);
-      if (!authorised || req.method !== "POST") {
-        // Same answer for every refusal, so a caller learns nothing about which part was wrong.
-        if (!authorised) {
-          rejectedTotal += 1;
-          log("WARNING", "request refused: missing or wrong URL token", { rejectedTotal });
-        }
-        return NOT_FOUND;
-      }
+      const routed = route(req, started);
+      if ("answer" in routed) return routed.answer;
+      const { rest, timeoutMs } = routed;
 
       // Half the API server's budget for a config revalidation; the rest is for the answer itself.
       await source.refresh(Math.max(0, timeoutMs / 2 - 100));
       const engine = source.current();
-      const httpReq = { path: rest, contentType: req.contentType, body: req.body };
+      const httpReq = {
+        path: rest,
+        contentType: req.contentType,
+        contentEncoding: req.contentEncoding,
+        body: req.body,
+      };
       const res = engine
         ? admitHttp(httpReq, engine)
         : answerHttp(httpReq, (body) => admitWithoutConfig(body, source.failureMode));
-      const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
-      logAdmission(res.log, res.status, latencyMs, {
-        path: rest.length > 200 ? `${rest.slice(0, 200)}...` : rest,
+      logAdmission(res.log, res.status, elapsed(started), {
+        path: shortPath(rest),
         configVersion: engine?.version,
       });
       return toWeb(res);
     },
   };
+}
+
+const elapsed = (started: number) => Math.round((performance.now() - started) * 1000) / 1000;
+const shortPath = (rest: string) => (rest.length > 200 ? `${rest.slice(0, 200)}...` : rest);
+
+/** Whether the path envs after the token name `t` (in any case or form: `/t/x`, `:ENV:t=x`, `%74`). */
+function hasTokenKey(rest: string): boolean {
+  return Object.hasOwn(parsePathEnvs(rest).envs, "T");
 }
 
 function toWeb(res: HttpAdmissionResponse): WebResponse {

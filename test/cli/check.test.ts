@@ -38,7 +38,7 @@ describe("outrigger check", () => {
       pod("web"),
     );
     expect(v?.namespace).toBe("shop");
-    expect(called(v as Verdict)).toEqual(["namespace.sidecar-injector.istio.io"]);
+    expect(called(v as Verdict)).toEqual(["namespace.sidecar-injector.outrigger"]);
     expect(v?.decision).toMatchObject({ inject: true, rule: "policy" });
     expect(v?.injected).toBe(true);
   });
@@ -49,10 +49,10 @@ describe("outrigger check", () => {
     expect(called(v as Verdict)).toEqual([]);
     expect(v?.injected).toBe(false);
     const byName = Object.fromEntries((v as Verdict).webhooks.map((w) => [w.webhook, w.reason]));
-    expect(byName["namespace.sidecar-injector.istio.io"]).toBe(
+    expect(byName["namespace.sidecar-injector.outrigger"]).toBe(
       "namespaceSelector needs istio-injection in (enabled)",
     );
-    expect(byName["object.sidecar-injector.istio.io"]).toBe(
+    expect(byName["object.sidecar-injector.outrigger"]).toBe(
       "objectSelector needs sidecar.istio.io/inject in (true)",
     );
   });
@@ -132,7 +132,7 @@ webhooks:
     const [header, first, second] = r.stdout.split("\n");
     expect(header).toMatch(/^WORKLOAD\s+NAMESPACE\s+WEBHOOK CALLED\s+INJECTED\s+REASON$/);
     expect(first).toMatch(
-      /^Pod\/in\s+default\s+namespace\.sidecar-injector\.istio\.io\s+yes\s+policy "enabled"/,
+      /^Pod\/in\s+default\s+namespace\.sidecar-injector\.outrigger\s+yes\s+policy "enabled"/,
     );
     expect(second).toMatch(/^Pod\/out\s+default\s+none\s+no\s+no webhook entry selects the pod$/);
     expect(r.stdout).toContain('Pod "default/out":\n');

@@ -273,7 +273,8 @@ describe("outrigger inject: output", () => {
   it("--diff prints a unified diff of the changed documents only", () => {
     const service = "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n";
     const r = runCli(["inject", "-f", file("diff.yaml", `${service}---\n${deployment("web")}`), "--diff"]);
-    expect(r.status).toBe(0);
+    // As diff and kubectl diff: 1 when there are differences.
+    expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^Index: .*document 2\n={10,}\n--- .*document 2\n\+\+\+ .*document 2\n@@ /);
     expect(r.stdout).not.toContain("document 1");
     expect(r.stdout).toContain("+        name: istio-proxy\n");
@@ -302,10 +303,9 @@ describe("outrigger inject: bad input", () => {
     const r = runCli(["inject", "-f", path]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
-    const line = first.split("\n").length + 1;
-    expect(
-      r.stderr.startsWith(`outrigger inject: ${path}: document 2 (line ${line}): not valid YAML or JSON:`),
-    ).toBe(true);
+    // The error's own line (the unclosed `[`), counted in the file, not the document's first line.
+    const line = first.split("\n").length + 2;
+    expect(r.stderr).toMatch(`outrigger inject: ${path}: document 2 (line ${line}): not valid YAML or JSON:`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -346,7 +346,9 @@ describe("outrigger inject: bad input", () => {
   it("a missing file or bad config: exit 1 with one line", () => {
     const missing = runCli(["inject", "-f", join(dir, "nope.yaml")]);
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toBe(`outrigger inject: cannot read ${join(dir, "nope.yaml")}: ENOENT\n`);
+    expect(missing.stderr).toBe(
+      `outrigger inject: cannot read ${join(dir, "nope.yaml")}: no such file or directory\n`,
+    );
     const bad = runCli([
       "inject",
       "-f",
@@ -489,7 +491,7 @@ spec:
   it("--diff shows what uninjection takes out", () => {
     const injected = runCli(["inject", "-f", "-"], app).stdout;
     const r = runCli(["uninject", "-f", file("injected.yaml", injected), "--diff"]);
-    expect(r.status).toBe(0);
+    expect(r.status).toBe(1);
     expect(r.stdout).toContain("-        name: istio-proxy\n");
     expect(r.stdout).not.toContain("+        name: istio-proxy");
   });
@@ -521,9 +523,9 @@ describe("every verb", () => {
     });
   }
 
-  it("an unknown verb exits 2 with the overview", () => {
+  it("an unknown verb exits 2 with one line pointing at the overview", () => {
     const r = runCli(["frobnicate"]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain("Commands:");
+    expect(r.stderr).toBe('outrigger: unknown command "frobnicate"; see outrigger --help\n');
   });
 });

@@ -38,7 +38,7 @@ describe("outrigger webhook-config", () => {
   it("--namespaces-by-default adds the entry for unlabelled namespaces", () => {
     const r = runCli(["webhook-config", "--url", url, "--namespaces-by-default", "-o", "json"]);
     const names = (JSON.parse(r.stdout).webhooks as { name: string }[]).map((w) => w.name);
-    expect(names).toContain("auto.sidecar-injector.istio.io");
+    expect(names).toContain("auto.sidecar-injector.outrigger");
   });
 
   it("--ca-bundle puts the PEM in clientConfig, base64", () => {
@@ -62,5 +62,44 @@ describe("outrigger webhook-config", () => {
     expect(runCli(["webhook-config"]).status).toBe(2);
     expect(runCli(["webhook-config", "--url", url, "--timeout", "99"]).status).toBe(2);
     expect(runCli(["webhook-config", "--url", url, "--failure-policy", "Sometimes"]).status).toBe(2);
+    const root = runCli(["webhook-config", "--url", "https://x.example.com/"]);
+    expect(root.status).toBe(2);
+    expect(root.stderr).toContain("not an Outrigger route");
+    const noToken = runCli(["webhook-config", "--url", "https://x.example.com/inject/t/"]);
+    expect(noToken.status).toBe(2);
+    expect(noToken.stderr).toContain("no token");
+    const emptyName = runCli(["webhook-config", "--url", url, "--name", ""]);
+    expect(emptyName.status).toBe(2);
+    expect(emptyName.stderr).toContain('--name ""');
+  });
+
+  it("check --webhook-config warns when istiod's own injector is registered beside it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "outrigger-mwc-"));
+    const ours = runCli(["webhook-config", "--url", url]).stdout;
+    const istiod = [
+      "apiVersion: admissionregistration.k8s.io/v1",
+      "kind: MutatingWebhookConfiguration",
+      "metadata: {name: istio-sidecar-injector, labels: {istio.io/rev: default, app: sidecar-injector}}",
+      "webhooks:",
+      "- name: namespace.sidecar-injector.istio.io",
+      "  clientConfig: {service: {name: istiod, namespace: istio-system, path: /inject}}",
+      '  rules: [{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [pods]}]',
+      "  namespaceSelector: {matchLabels: {istio-injection: enabled}}",
+      "  sideEffects: None",
+      "  admissionReviewVersions: [v1]",
+      "",
+    ].join("\n");
+    const pod =
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec: {containers: [{name: app, image: a}]}\n";
+    const both = join(dir, "both.yaml");
+    writeFileSync(both, `${ours}---\n${istiod}`);
+    const args = ["check", "-f", "-", "--namespace-labels", "istio-injection=enabled", "--webhook-config"];
+    const r = runCli([...args, both], pod);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain("outrigger check: warning: istiod's own injector is registered too");
+    expect(r.stdout).toContain("injected more than once");
+    const alone = join(dir, "ours.yaml");
+    writeFileSync(alone, ours);
+    expect(runCli([...args, alone], pod).stderr).toBe("");
   });
 });

@@ -104,10 +104,23 @@ describe.each(["aws", "gcp"] as const)("built %s bundle with templates from the 
     expect(run.compilerLoaded).toBe(false);
   });
 
-  it("refuses a config whose template does not compile, naming the template", () => {
-    const broken = JSON.stringify({ templates: { broken: "a: {{#if x}}\n" }, defaultTemplates: ["sidecar"] });
+  // A cold start has no last good config to keep serving: the templates that compile serve, and a pod
+  // that asks for a broken one is denied with its error (a reload keeps the last good config instead:
+  // test/functions/config-store.test.ts).
+  it("at a cold start, serves the templates that compile and denies pods that ask for a broken one", () => {
+    const broken = JSON.stringify({
+      templates: { broken: "a: {{#if x}}\n", "go-broken": "a: {{ nosuch .X }}\n" },
+      defaultTemplates: ["sidecar", "broken"],
+    });
     const run = admit(target, broken);
     expect(run.review.response.allowed).toBe(false);
-    expect(run.logs).toContain('templates.broken: template \\"broken\\": Parse error');
+    expect(run.review.response.status?.message).toContain('templates.broken: template "broken": Parse error');
+    expect(run.logs).toContain(
+      'templates.go-broken: template \\"go-broken\\": template: inject:1: function \\"nosuch\\" not defined',
+    );
+    const fine = JSON.stringify({ templates: { broken: "a: {{#if x}}\n" }, defaultTemplates: ["sidecar"] });
+    const served = admit(target, fine);
+    expect(served.review.response.allowed).toBe(true);
+    expect(containerNames(applyResponse(pod, served.review))).toContain("istio-proxy");
   });
 });

@@ -1,21 +1,53 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
 import { admit } from "../../core/admission/admit.ts";
 import { type Engine, loadEngine } from "../../core/engine.ts";
-import { isObject, type Json, type JsonObject } from "../../core/json.ts";
-import { applyResponse, REPO, reviewFor, sharedPath } from "./fixtures.ts";
+import { isObject, type Json, type JsonObject, type Result } from "../../core/json.ts";
+import { applyResponse, REPO, readShared, reviewFor, sharedPath } from "./fixtures.ts";
 import {
   caseAdaptations,
   caseConfig,
   ISTIO,
   type IstioCase,
+  istioCases,
   podDocuments,
   podFromWorkload,
-  readIstio,
 } from "./istio-cases.ts";
+
+/**
+ * A golden corpus and how its cases are configured: the master corpus through Outrigger's config and
+ * built-in templates, or a release's corpus through that release's own ConfigMaps (istio-releases.ts).
+ */
+export interface Corpus {
+  /** `master`, `1.30.3`, ... */
+  name: string;
+  /** Folder under shared/ holding cases.json, inputs/ and golden/. */
+  dir: string;
+  cases(): IstioCase[];
+  /** The engine the webhook leg runs the case on. */
+  engine(c: IstioCase): Result<Engine>;
+  /** The `outrigger inject` arguments (after `-f INPUT`) and environment of the CLI leg; files go in `tmp`. */
+  cli(c: IstioCase, tmp: string): { args: string[]; env: Record<string, string> };
+}
+
+export const MASTER: Corpus = {
+  name: "master",
+  dir: ISTIO,
+  cases: istioCases,
+  engine: (c) => loadEngine(JSON.stringify(caseConfig(c))),
+  cli(c, tmp) {
+    const configPath = join(tmp, `${c.id}.json`);
+    writeFileSync(configPath, JSON.stringify(caseConfig(c)));
+    return { args: ["--config", configPath], env: {} };
+  },
+};
+
+function read(corpus: Corpus, file: string): string {
+  return readShared(corpus.dir, file);
+}
 
 /**
  * Istio parity: every case of the shared golden corpus (shared/fixtures/istio, see its README) run
@@ -229,23 +261,23 @@ export interface LegResult {
 
 const engines = new Map<string, { engine?: Engine; error?: string }>();
 
-export function engineFor(c: IstioCase): { engine?: Engine; error?: string } {
-  const key = c.id;
+export function engineFor(c: IstioCase, corpus: Corpus = MASTER): { engine?: Engine; error?: string } {
+  const key = `${corpus.name}/${c.id}`;
   const hit = engines.get(key);
   if (hit) return hit;
-  const loaded = loadEngine(JSON.stringify(caseConfig(c)));
+  const loaded = corpus.engine(c);
   const value = loaded.ok ? { engine: loaded.value } : { error: loaded.error };
   engines.set(key, value);
   return value;
 }
 
 /** The webhook leg of one case: every pod-bearing part through admit(), patched, compared. */
-export function webhookLeg(c: IstioCase): LegResult {
+export function webhookLeg(c: IstioCase, corpus: Corpus = MASTER): LegResult {
   if (!c.legs.includes("webhook")) return { outcome: "n/a", detail: "case has no webhook leg" };
-  const { engine, error } = engineFor(c);
+  const { engine, error } = engineFor(c, corpus);
   if (!engine) return { outcome: "fail", detail: `config does not load: ${error}` };
-  const inputs = podDocuments(readIstio(c.input));
-  const goldens = podDocuments(readIstio(c.golden));
+  const inputs = podDocuments(read(corpus, c.input));
+  const goldens = podDocuments(read(corpus, c.golden));
   if (inputs.length !== goldens.length)
     return { outcome: "fail", detail: `input has ${inputs.length} pod parts, golden ${goldens.length}` };
   const failures: string[] = [];
@@ -285,13 +317,13 @@ export function webhookLeg(c: IstioCase): LegResult {
  * must be denied, with the expected text in the (lower-cased) message. Not counted in the parity
  * figures; it checks that the webhook refuses what kube-inject refuses.
  */
-export function webhookDenial(c: IstioCase): LegResult {
+export function webhookDenial(c: IstioCase, corpus: Corpus = MASTER): LegResult {
   const expected = c.settings.expectError;
   if (expected === undefined) return { outcome: "n/a" };
-  const { engine, error } = engineFor(c);
+  const { engine, error } = engineFor(c, corpus);
   if (!engine) return { outcome: "fail", detail: `config does not load: ${error}` };
   const problems: string[] = [];
-  podDocuments(readIstio(c.input)).forEach((doc, i) => {
+  podDocuments(read(corpus, c.input)).forEach((doc, i) => {
     const { pod, namespace } = podFromWorkload(doc);
     const res = admit(reviewFor(pod, { namespace }), engine, "/inject").review.response;
     const message = res.status?.message ?? "";
@@ -357,22 +389,20 @@ function normalizeCliDoc(doc: Json): Json {
 
 let tmp: string | undefined;
 
-export function cliLeg(c: IstioCase): LegResult {
+export function cliLeg(c: IstioCase, corpus: Corpus = MASTER): LegResult {
   if (!c.legs.includes("cli")) return { outcome: "n/a", detail: "case has no cli leg" };
   if (!cliInjectAvailable())
     return { outcome: "fail", detail: "`outrigger inject` is not in the built CLI yet (dist/cli/index.cjs)" };
   tmp ??= mkdtempSync(join(tmpdir(), "outrigger-parity-"));
-  const configPath = join(tmp, `${c.id}.json`);
-  writeFileSync(configPath, JSON.stringify(caseConfig(c)));
-  const r = spawnSync(
-    process.execPath,
-    [CLI, "inject", "-f", sharedPath(ISTIO, c.input), "--config", configPath],
-    {
-      encoding: "utf8",
-      timeout: 30_000,
-      cwd: REPO,
-    },
-  );
+  const dir = join(tmp, corpus.name, c.id);
+  mkdirSync(dir, { recursive: true });
+  const { args, env } = corpus.cli(c, dir);
+  const r = spawnSync(process.execPath, [CLI, "inject", "-f", sharedPath(corpus.dir, c.input), ...args], {
+    encoding: "utf8",
+    timeout: 30_000,
+    cwd: REPO,
+    env: { ...cleanEnv(), ...env },
+  });
   const { expectError, expectLog } = c.settings;
   if (expectError !== undefined) {
     if (r.status === 0)
@@ -384,7 +414,7 @@ export function cliLeg(c: IstioCase): LegResult {
   if (r.status !== 0) return { outcome: "fail", detail: `exit ${r.status}: ${r.stderr.trim()}` };
   if (expectLog !== undefined && !r.stderr.includes(expectLog))
     return { outcome: "fail", detail: `stderr does not contain "${expectLog}": ${r.stderr.trim()}` };
-  const golden = readIstio(c.golden);
+  const golden = read(corpus, c.golden);
   const exact = stripVersion(r.stdout).trim() === golden.trim();
   let got: Json[];
   try {
@@ -412,9 +442,22 @@ export interface CaseResult {
   cli: LegResult;
 }
 
-export function runCase(c: IstioCase, legs: { cli: boolean } = { cli: true }): CaseResult {
-  const cli = legs.cli ? cliLeg(c) : { outcome: "n/a" as const, detail: "not run" };
-  return { id: c.id, group: c.group, adaptations: caseAdaptations(c), webhook: webhookLeg(c), cli };
+export function runCase(
+  c: IstioCase,
+  legs: { cli: boolean } = { cli: true },
+  corpus: Corpus = MASTER,
+): CaseResult {
+  const cli = legs.cli ? cliLeg(c, corpus) : { outcome: "n/a" as const, detail: "not run" };
+  return { id: c.id, group: c.group, adaptations: caseAdaptations(c), webhook: webhookLeg(c, corpus), cli };
+}
+
+/** The test process's environment without istiod's switches, which a case sets itself. */
+function cleanEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !["ENABLE_NATIVE_SIDECARS", "PLATFORM", "COMPLIANCE_POLICY"].includes(k))
+      out[k] = v;
+  return out;
 }
 
 export interface Tally {

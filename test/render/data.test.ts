@@ -11,6 +11,8 @@ function config(
     policy: "enabled",
     defaultTemplates: ["sidecar"],
     templates: {},
+    templateSyntax: {},
+    builtinTemplates: true,
     aliases: {},
     neverInjectSelector: [],
     alwaysInjectSelector: [],

@@ -5,6 +5,7 @@ import { isObject, type JsonObject } from "../../core/json.ts";
 import { compileTemplate } from "../../core/render/compile.ts";
 import { buildTemplateData, type TemplateData } from "../../core/render/data.ts";
 import { renderTemplate } from "../../core/render/render.ts";
+import { compile } from "../../core/render/template.ts";
 import { builtinTemplates } from "../../core/templates/index.ts";
 import {
   type IstioCase,
@@ -36,6 +37,8 @@ export function configFor(c: GoldenCase): Config {
     policy: "enabled",
     defaultTemplates: ["sidecar"],
     templates: {},
+    templateSyntax: {},
+    builtinTemplates: true,
     aliases: {},
     neverInjectSelector: [],
     alwaysInjectSelector: [],
@@ -65,7 +68,7 @@ export function goldenPods(c: GoldenCase): JsonObject[] {
   return podDocuments(readIstio(c.golden)).map(podFor);
 }
 
-const compiled = compileTemplate("sidecar", builtinTemplates.sidecar as string);
+const compiled = compile("sidecar", builtinTemplates.sidecar as string, "handlebars");
 
 export function dataFor(c: GoldenCase, pod: JsonObject, config: Config = configFor(c)): TemplateData {
   const labels = ((pod.metadata as JsonObject).labels ?? {}) as Record<string, string>;

@@ -28,6 +28,8 @@ export interface StoreOptions {
   failureMode: FailureMode;
   now: () => number;
   loadTimeoutMs: number;
+  /** istiod's switches from the environment (ENABLE_NATIVE_SIDECARS, PLATFORM, COMPLIANCE_POLICY). */
+  env?: Env;
 }
 
 export interface StoreDeps extends Deps {
@@ -159,7 +161,10 @@ export class ConfigStore {
       log("DEBUG", "config unchanged", fields);
       return;
     }
-    const loaded = loadEngine(fetched.text);
+    const loaded = loadEngine(fetched.text, {
+      env: this.options.env ?? {},
+      partial: this.engine === undefined,
+    });
     // A refused document's validator is kept too, so it is refused once, not downloaded again every TTL.
     this.validator = fetched.validator;
     if (!loaded.ok) {
@@ -193,6 +198,7 @@ export function optionsFromEnv(env: Env, deps: StoreDeps = {}): StoreOptions {
     failureMode: failureModeFromEnv(env),
     now: deps.now ?? Date.now,
     loadTimeoutMs: deps.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS,
+    env,
   };
 }
 

@@ -1,4 +1,5 @@
-# Outrigger for an EKS cluster: the Lambda behind an HTTP API, its config, and the webhook registration.
+# Outrigger for an EKS cluster: the Lambda behind an HTTP API (or a private REST API), its config, and
+# the webhook registration.
 
 provider "aws" {
   region = var.region
@@ -8,23 +9,28 @@ data "aws_eks_cluster" "this" {
   name = var.cluster_name
 }
 
-data "aws_eks_cluster_auth" "this" {
-  name = var.cluster_name
-}
-
+# A fresh token for every provider operation: the one aws_eks_cluster_auth reads lasts about 15
+# minutes, and the webhook is registered last, after the function, its bucket and its config, so a
+# long apply would reach it with an expired token. Needs the AWS CLI where Terraform runs.
 provider "kubernetes" {
   host                   = data.aws_eks_cluster.this.endpoint
-  token                  = data.aws_eks_cluster_auth.this.token
   cluster_ca_certificate = base64decode(data.aws_eks_cluster.this.certificate_authority[0].data)
+
+  exec {
+    api_version = "client.authentication.k8s.io/v1beta1"
+    command     = "aws"
+    args        = ["eks", "get-token", "--cluster-name", var.cluster_name, "--region", var.region, "--output", "json"]
+  }
 }
 
 module "outrigger" {
   source = "../../modules/aws"
 
-  endpoint_type           = var.endpoint_type
-  provisioned_concurrency = var.provisioned_concurrency
-  cluster_id              = var.istio_cluster_id
-  network                 = var.istio_network
+  endpoint_type            = var.endpoint_type
+  private_vpc_endpoint_ids = var.private_vpc_endpoint_ids
+  provisioned_concurrency  = var.provisioned_concurrency
+  cluster_id               = var.istio_cluster_id
+  network                  = var.istio_network
 }
 
 module "config" {

@@ -9,9 +9,15 @@ variable "cluster_name" {
 }
 
 variable "endpoint_type" {
-  description = "http_api (API Gateway HTTP API) or function_url (Lambda function URL)."
+  description = "http_api (API Gateway HTTP API), rest_api (API Gateway REST API, needed for private_vpc_endpoint_ids) or function_url (Lambda function URL)."
   type        = string
   default     = "http_api"
+}
+
+variable "private_vpc_endpoint_ids" {
+  description = "With endpoint_type = rest_api: interface VPC endpoints for execute-api in the cluster's VPC; the API is then private to them and the webhook URL goes through the first. Empty keeps the endpoint public."
+  type        = list(string)
+  default     = []
 }
 
 variable "provisioned_concurrency" {

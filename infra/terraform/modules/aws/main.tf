@@ -43,8 +43,14 @@ locals {
   )
   path_suffix = join("", [for p in local.path_env_pairs : "/${p[0]}/${replace(p[1], "/", "--slash--")}"])
 
-  http_api = var.endpoint_type == "http_api"
-  endpoint = local.http_api ? aws_apigatewayv2_api.this[0].api_endpoint : trimsuffix(aws_lambda_function_url.this[0].function_url, "/")
+  http_api     = var.endpoint_type == "http_api"
+  rest_api     = var.endpoint_type == "rest_api"
+  function_url = var.endpoint_type == "function_url"
+  endpoint = (
+    local.http_api ? aws_apigatewayv2_api.this[0].api_endpoint :
+    local.rest_api ? local.rest_endpoint :
+    trimsuffix(aws_lambda_function_url.this[0].function_url, "/")
+  )
   base_url = "${local.endpoint}/inject/t/${local.url_token}"
 
   routes = ["POST /inject", "POST /inject/{proxy+}", "GET /healthz"]
@@ -294,6 +300,21 @@ resource "aws_lambda_function" "this" {
     variables = merge(var.environment_variables, local.outrigger_environment, local.token_environment)
   }
 
+  lifecycle {
+    precondition {
+      condition     = var.reserved_concurrency == -1 || var.provisioned_concurrency <= var.reserved_concurrency
+      error_message = "provisioned_concurrency cannot exceed reserved_concurrency."
+    }
+    precondition {
+      condition     = local.rest_api || (length(var.allowed_source_cidrs) == 0 && length(var.private_vpc_endpoint_ids) == 0)
+      error_message = "allowed_source_cidrs and private_vpc_endpoint_ids need endpoint_type = \"rest_api\": HTTP APIs and function URLs have no resource policy."
+    }
+    precondition {
+      condition     = length(var.allowed_source_cidrs) == 0 || length(var.private_vpc_endpoint_ids) == 0
+      error_message = "A private REST API sees VPC addresses, not public ones: use private_vpc_endpoint_ids or allowed_source_cidrs, not both."
+    }
+  }
+
   depends_on = [aws_cloudwatch_log_group.function, aws_iam_role_policy.function]
 }
 
@@ -372,38 +393,21 @@ resource "aws_lambda_permission" "api" {
 }
 
 # ---------------------------------------------------------------------------------------------------
-# ... or a function URL. Since 2025-10 a public function URL needs both statements.
+# ... or a function URL (the REST API is in rest_api.tf). With authorization_type NONE the provider
+# (>= 6.28) adds the two statements a public URL needs since October 2025 itself, on creation:
+# FunctionURLAllowPublicAccess (lambda:InvokeFunctionUrl) and FunctionURLAllowInvokeAction
+# (lambda:InvokeFunction with InvokedViaFunctionUrl). They are not in the state, so the module
+# declares no aws_lambda_permission of its own for them (a second pair would duplicate them); they
+# go with the function on destroy, but stay if only the URL is removed (see README).
 # ---------------------------------------------------------------------------------------------------
 
 resource "aws_lambda_function_url" "this" {
-  count = local.http_api ? 0 : 1
+  count = local.function_url ? 1 : 0
 
   function_name      = aws_lambda_function.this.function_name
   qualifier          = aws_lambda_alias.live.name
   authorization_type = "NONE"
   invoke_mode        = "BUFFERED"
-}
-
-resource "aws_lambda_permission" "url_public" {
-  count = local.http_api ? 0 : 1
-
-  statement_id           = "OutriggerFunctionUrlPublic"
-  action                 = "lambda:InvokeFunctionUrl"
-  function_name          = aws_lambda_function.this.function_name
-  qualifier              = aws_lambda_alias.live.name
-  principal              = "*"
-  function_url_auth_type = "NONE"
-}
-
-resource "aws_lambda_permission" "url_invoke" {
-  count = local.http_api ? 0 : 1
-
-  statement_id             = "OutriggerFunctionUrlInvoke"
-  action                   = "lambda:InvokeFunction"
-  function_name            = aws_lambda_function.this.function_name
-  qualifier                = aws_lambda_alias.live.name
-  principal                = "*"
-  invoked_via_function_url = true
 }
 
 check "url_token_is_configured" {

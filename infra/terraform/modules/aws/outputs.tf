@@ -8,8 +8,10 @@ output "webhook_url" {
     aws_apigatewayv2_route.this,
     aws_apigatewayv2_stage.default,
     aws_lambda_permission.api,
-    aws_lambda_permission.url_invoke,
-    aws_lambda_permission.url_public,
+    aws_lambda_function_url.this,
+    aws_api_gateway_stage.this,
+    aws_api_gateway_method_settings.this,
+    aws_lambda_permission.rest_api,
     aws_lambda_provisioned_concurrency_config.live,
   ]
 }

@@ -81,9 +81,14 @@ variable "timeout_seconds" {
 }
 
 variable "reserved_concurrency" {
-  description = "Reserved concurrent executions; -1 leaves the function unreserved."
+  description = "Reserved concurrent executions: the most invocations that run at once, so the cap on what a caller holding the URL token can cost (and a guarantee of that much concurrency for the webhook). An admission takes milliseconds warm, so 50 serves thousands of pod creations a second. -1 leaves the function unreserved, capped only by the account."
   type        = number
-  default     = -1
+  default     = 50
+
+  validation {
+    condition     = var.reserved_concurrency == -1 || var.reserved_concurrency >= 1
+    error_message = "reserved_concurrency must be -1 (unreserved) or at least 1 (0 would stop every invocation)."
+  }
 }
 
 variable "provisioned_concurrency" {
@@ -114,26 +119,48 @@ variable "environment_variables" {
 # ---------------------------------------------------------------------------------------------------
 
 variable "endpoint_type" {
-  description = "`http_api`: an API Gateway HTTP API (payload 2.0) with the routes POST /inject, POST /inject/{proxy+} and GET /healthz. `function_url`: a Lambda function URL (auth NONE), one hop less and no 30 s cap; every path reaches the function, which answers 404 for others."
+  description = "`http_api`: an API Gateway HTTP API (payload 2.0) with the routes POST /inject, POST /inject/{proxy+} and GET /healthz. `rest_api`: an API Gateway REST API (payload 1.0, stage `webhook`) with the same routes and a resource policy, needed for allowed_source_cidrs and private_vpc_endpoint_ids. `function_url`: a Lambda function URL (auth NONE), one hop less and no 30 s cap; every path reaches the function, which answers 404 for others."
   type        = string
   default     = "http_api"
 
   validation {
-    condition     = contains(["http_api", "function_url"], var.endpoint_type)
-    error_message = "endpoint_type must be http_api or function_url."
+    condition     = contains(["http_api", "rest_api", "function_url"], var.endpoint_type)
+    error_message = "endpoint_type must be http_api, rest_api or function_url."
   }
 }
 
 variable "api_throttling_burst_limit" {
-  description = "HTTP API burst limit of the $default stage. The URL is public: this caps what a caller with the URL can cost. Keep it above your biggest burst of pod creations."
+  description = "API Gateway burst limit (HTTP API $default stage, or every method of the REST API stage). The URL is public: this caps what a caller with the URL can cost. Keep it above your biggest burst of pod creations."
   type        = number
   default     = 1000
 }
 
 variable "api_throttling_rate_limit" {
-  description = "HTTP API steady-state requests per second of the $default stage."
+  description = "API Gateway steady-state requests per second (HTTP API $default stage, or every method of the REST API stage)."
   type        = number
   default     = 500
+}
+
+variable "allowed_source_cidrs" {
+  description = "With endpoint_type = rest_api: the only source addresses (CIDRs) allowed to call the API, enforced by its resource policy (aws:SourceIp). Empty allows every address. EKS does not document its control plane's egress addresses; take them from your cluster's NAT or from the API server's calls before relying on this."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.allowed_source_cidrs : can(cidrhost(c, 0))])
+    error_message = "allowed_source_cidrs must be CIDRs, e.g. 203.0.113.0/24."
+  }
+}
+
+variable "private_vpc_endpoint_ids" {
+  description = "With endpoint_type = rest_api: make the REST API PRIVATE, reachable only through these interface VPC endpoints (service com.amazonaws.<region>.execute-api) and refused from anywhere else (aws:SourceVpce). The webhook URL then uses the first endpoint's host name. For EKS, whose API server calls webhooks from its ENIs in your VPC."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for v in var.private_vpc_endpoint_ids : can(regex("^vpce-[0-9a-f]+$", v))])
+    error_message = "private_vpc_endpoint_ids must be VPC endpoint ids (vpce-...)."
+  }
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -153,7 +180,7 @@ variable "config_object" {
 }
 
 variable "config_versions_to_keep" {
-  description = "Noncurrent versions of the config object kept for rollback."
+  description = "Noncurrent (replaced) versions of the config object kept for rollback, the live one not counted: S3's newer_noncurrent_versions. The newest this many are kept for good; older ones expire 30 days after they were replaced."
   type        = number
   default     = 20
 }

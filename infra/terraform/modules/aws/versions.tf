@@ -5,8 +5,10 @@ terraform {
   required_providers {
     aws = {
       source = "hashicorp/aws"
-      # 6.29 added invoked_via_function_url to aws_lambda_permission (function URLs need it since 2025-10).
-      version = ">= 6.29, < 7.0"
+      # 6.28: aws_lambda_function_url with authorization_type NONE adds both public statements a
+      # function URL needs since 2025-10 (lambda:InvokeFunctionUrl and lambda:InvokeFunction with
+      # InvokedViaFunctionUrl); data.aws_region's `region` attribute is 6.0.
+      version = ">= 6.28, < 7.0"
     }
     archive = {
       source  = "hashicorp/archive"

@@ -4,7 +4,12 @@ output "content" {
 
   precondition {
     condition     = length(local.unknown_keys) == 0
-    error_message = "The config has keys Outrigger does not know: ${join(", ", sort(local.unknown_keys))}."
+    error_message = "The config has keys Outrigger does not take here: ${join(", ", sort(local.unknown_keys))} (beside Istio's ConfigMaps: nativeSidecars, features, namespaces)."
+  }
+
+  precondition {
+    condition     = !local.mixed_inputs
+    error_message = "configmap_files holds Istio's whole config: leave config_file, values_file and mesh_file unset."
   }
 }
 

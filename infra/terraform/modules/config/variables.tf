@@ -22,6 +22,12 @@ variable "mesh_file" {
   default     = null
 }
 
+variable "configmap_files" {
+  description = "Paths of your cluster's Istio ConfigMaps as `kubectl -n istio-system get configmap istio-sidecar-injector istio -o yaml` prints them (a List, or one file per ConfigMap). When set, the uploaded document is these files as a YAML stream, Istio's own config read as istiod reads it; `config` may then add only nativeSidecars, features and namespaces, as a document beside them, and config_file, values_file and mesh_file must be unset."
+  type        = list(string)
+  default     = []
+}
+
 variable "format" {
   description = "Serialization of the uploaded document: `yaml` or `json` (Outrigger reads both)."
   type        = string

@@ -62,6 +62,10 @@ resource "google_project_service" "this" {
   disable_on_destroy = false
 }
 
+data "google_project" "this" {
+  project_id = var.project_id
+}
+
 resource "random_id" "suffix" {
   byte_length = 4
 }
@@ -98,7 +102,8 @@ resource "google_storage_bucket" "config" {
 
   lifecycle_rule {
     condition {
-      num_newer_versions = var.config_versions_to_keep
+      # GCS counts the live version among the newer ones; S3's newer_noncurrent_versions does not.
+      num_newer_versions = var.config_versions_to_keep + 1
       with_state         = "ARCHIVED"
     }
     action {
@@ -245,10 +250,18 @@ resource "google_cloudfunctions2_function" "this" {
     environment_variables          = merge(var.environment_variables, local.outrigger_environment)
 
     secret_environment_variables {
-      key        = "OUTRIGGER_TOKENS"
-      project_id = var.project_id
+      key = "OUTRIGGER_TOKENS"
+      # The API answers with the project number: an id here would show a change on every plan.
+      project_id = data.google_project.this.number
       secret     = local.token_secret_id
       version    = var.token_secret_version
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.min_instances <= var.max_instances
+      error_message = "min_instances cannot exceed max_instances."
     }
   }
 

@@ -52,7 +52,7 @@ variable "source_zip" {
 }
 
 variable "runtime" {
-  description = "The Cloud Functions Node.js runtime. nodejs20 is retired on GCP."
+  description = "The Cloud Functions Node.js runtime. nodejs20 was decommissioned on 2026-10-30 (no new deployments or updates), and Node.js 20 itself reached end of life on 2026-04-30."
   type        = string
   default     = "nodejs22"
 
@@ -92,15 +92,25 @@ variable "min_instances" {
 }
 
 variable "max_instances" {
-  description = "Upper bound on instances."
+  description = "Upper bound on instances (Cloud Run max instances). With concurrency, the cap on what a caller holding the URL token can cost: at most max_instances x concurrency requests at once, the rest wait or get 429."
   type        = number
   default     = 20
+
+  validation {
+    condition     = var.max_instances >= 1
+    error_message = "max_instances must be at least 1."
+  }
 }
 
 variable "concurrency" {
   description = "Requests one instance serves at once (max_instance_request_concurrency). Admission requests are short and mostly wait on nothing, so one warm instance can absorb a burst of pod creations."
   type        = number
   default     = 16
+
+  validation {
+    condition     = var.concurrency >= 1 && var.concurrency <= 1000
+    error_message = "concurrency must be from 1 to 1000 (Cloud Run's limit)."
+  }
 }
 
 variable "startup_cpu_boost" {
@@ -155,7 +165,7 @@ variable "config_object" {
 }
 
 variable "config_versions_to_keep" {
-  description = "Noncurrent versions of the config object kept for rollback (`gsutil cp gs://bucket/object#<generation> ...`)."
+  description = "Noncurrent (replaced) versions of the config object kept for rollback, the live one not counted (`gsutil cp gs://bucket/object#<generation> ...`). GCS's num_newer_versions counts the live version, so the rule is set to this plus one."
   type        = number
   default     = 20
 }

@@ -4,6 +4,6 @@ output "name" {
 }
 
 output "webhook_names" {
-  description = "Names of its webhook entries, in order (e.g. namespace.sidecar-injector.istio.io)."
+  description = "Names of its webhook entries, in order (e.g. namespace.sidecar-injector.outrigger)."
   value       = [for w in local.variant.webhooks : w.name]
 }

@@ -7,6 +7,16 @@ variable "url" {
     condition     = startswith(var.url, "https://") && !strcontains(var.url, "?") && !strcontains(var.url, "#")
     error_message = "url must start with https:// and carry no query string or fragment (the API server appends ?timeout=)."
   }
+
+  # The routes the function answers (an API Gateway stage may come first); anything else is a 404
+  # for every pod. The same rule as `outrigger webhook-config`.
+  validation {
+    condition = !can(regex("/inject/t/?$", var.url)) && (
+      can(regex("^https://[^/]+/inject(/|$)", var.url)) ||
+      can(regex("^https://[^/]+\\.execute-api\\.[^/]+/[^/]+/inject(/|$)", var.url))
+    )
+    error_message = "url must be an Outrigger route, https://<host>[/<API Gateway stage>]/inject/t/<token>[/<path envs>]: the function answers 404 to any other path."
+  }
 }
 
 variable "revision" {
@@ -21,7 +31,7 @@ variable "revision" {
 }
 
 variable "namespaces_by_default" {
-  description = "Add the auto.sidecar-injector.istio.io entry (Istio's enableNamespacesByDefault): pods in unlabelled namespaces are sent to the webhook too."
+  description = "Add the auto.sidecar-injector.outrigger entry (Istio's enableNamespacesByDefault): pods in unlabelled namespaces are sent to the webhook too."
   type        = bool
   default     = false
 }
@@ -30,6 +40,14 @@ variable "name" {
   description = "Name of the MutatingWebhookConfiguration. Null uses the name `outrigger webhook-config` gives."
   type        = string
   default     = null
+
+  validation {
+    condition = var.name == null || (
+      can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", var.name)) &&
+      length(coalesce(var.name, "-")) <= 253 && !startswith(coalesce(var.name, "-"), "istio-revision-tag-")
+    )
+    error_message = "name must be a DNS subdomain (lower-case letters, digits, '-' and '.') and not istio-revision-tag-*, the names of Istio's revision tags."
+  }
 }
 
 variable "failure_policy" {
@@ -72,9 +90,14 @@ variable "ca_bundle" {
 }
 
 variable "labels" {
-  description = "Extra labels on the MutatingWebhookConfiguration."
+  description = "Extra labels on the MutatingWebhookConfiguration. No istio.io/ keys and no app=sidecar-injector: istiod's cert patcher and istioctl's tag commands select on them (README \"Living beside istiod\")."
   type        = map(string)
   default     = {}
+
+  validation {
+    condition     = alltrue([for k, v in var.labels : !startswith(k, "istio.io/") && !(k == "app" && v == "sidecar-injector")])
+    error_message = "labels may not use istio.io/ keys or app=sidecar-injector: istiod and istioctl would take the registration for Istio's own."
+  }
 }
 
 variable "annotations" {

@@ -8,6 +8,7 @@ module "document" {
   config      = var.config
   values_file = var.values_file
   mesh_file   = var.mesh_file
+  configmap_files = var.configmap_files
   format      = var.format
 }
 

@@ -32,6 +32,12 @@ variable "mesh_file" {
   default     = null
 }
 
+variable "configmap_files" {
+  description = "Paths of your cluster's Istio ConfigMaps as kubectl prints them; see the config module. When set, config may add only nativeSidecars, features and namespaces."
+  type        = list(string)
+  default     = []
+}
+
 variable "format" {
   description = "Serialization of the uploaded document: `yaml` or `json`."
   type        = string
