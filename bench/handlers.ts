@@ -4,10 +4,11 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
-import { defaultEngine } from "../core/engine.ts";
+import { defaultEngine, type Engine } from "../core/engine.ts";
+import type { JsonObject } from "../core/json.ts";
 import { createServer } from "../functions/server/node.ts";
 import { configureLogs } from "../functions/shared/log.ts";
-import { createApp, fixedSource } from "../functions/shared/router.ts";
+import { type App, createApp, fixedSource } from "../functions/shared/router.ts";
 
 export interface Stats {
   median: number;
@@ -28,44 +29,162 @@ export function bundleSizes(): [string, number][] {
   return ["dist/gcp/index.js", "dist/aws/index.js", "dist/cli/index.cjs"].map((f) => [f, statSync(f).size]);
 }
 
-function wall(args: string[]): number {
+function wall(args: string[]): { ms: number; stdout: string } {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, args, { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`cold-start probe failed: ${r.stderr}`);
+  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, stdout: r.stdout };
+}
+
+export interface ColdStart {
+  bare: Stats;
+  aws: Stats;
+  added: number;
+  /** Inside the probe: requiring the bundle, and answering the first admission (medians, ms). */
+  load: Stats;
+  first: Stats;
+}
+
+/**
+ * Fresh process: load the Lambda bundle and answer one admission; minus bare `node -e 0`. The probe
+ * also reports, from its own clock, how long the require and the first admission took.
+ */
+export function coldStart(runs = 10): ColdStart {
+  const capture = resolve(process.cwd(), "../shared/fixtures/apiserver/sample-admissionreview-v1.json");
+  const probe = `
+    const { performance } = require("perf_hooks");
+    const body = require("fs").readFileSync(${JSON.stringify(capture)}, "utf8");
+    const t0 = performance.now();
+    const { handler } = require(${JSON.stringify(resolve("dist/aws/index.js"))});
+    const t1 = performance.now();
+    handler({
+      version: "2.0", rawPath: "/inject", rawQueryString: "", headers: { "content-type": "application/json" },
+      requestContext: { http: { method: "POST" }, stage: "$default" }, body, isBase64Encoded: false,
+    }).then((r) => {
+      if (r.statusCode !== 200) process.exit(1);
+      process.stdout.write("\\n@@cold " + JSON.stringify({ load: t1 - t0, first: performance.now() - t1 }) + "\\n");
+    });`;
+  const bare: number[] = [];
+  const aws: number[] = [];
+  const load: number[] = [];
+  const first: number[] = [];
+  // Interleaved, so both see the same machine.
+  for (let i = 0; i < runs; i++) {
+    bare.push(wall(["-e", "0"]).ms);
+    const r = wall(["-e", probe]);
+    aws.push(r.ms);
+    // The handler's own log lines share stdout.
+    const line = /@@cold (\{.*\})/.exec(r.stdout)?.[1];
+    if (line === undefined) throw new Error(`cold-start probe printed no timings: ${r.stdout}`);
+    const inner = JSON.parse(line) as { load: number; first: number };
+    load.push(inner.load);
+    first.push(inner.first);
+  }
+  const b = summarise(bare);
+  const a = summarise(aws);
+  return { bare: b, aws: a, added: a.median - b.median, load: summarise(load), first: summarise(first) };
+}
+
+/**
+ * A body the server reads like the API server's: the captured request with its own uid, and for a
+ * distinct pod its own name, `app` label and annotation (nothing a memory could have seen).
+ */
+function captured(): JsonObject {
+  return JSON.parse(
+    readFileSync(
+      resolve(process.cwd(), "../shared/fixtures/apiserver/sample-admissionreview-v1.json"),
+      "utf8",
+    ),
+  ) as JsonObject;
+}
+
+export function distinctReview(base: JsonObject, i: number | string): string {
+  const review = structuredClone(base);
+  const request = review.request as JsonObject;
+  request.uid = `distinct-${i}`;
+  const pod = request.object as JsonObject;
+  const meta = (pod.metadata ?? {}) as JsonObject;
+  pod.metadata = meta;
+  meta.name = `bench-distinct-${i}`;
+  delete meta.generateName;
+  meta.labels = { ...((meta.labels as JsonObject) ?? {}), app: `bench-${i}` };
+  meta.annotations = { ...((meta.annotations as JsonObject) ?? {}), "example.com/build": `b${i}` };
+  return JSON.stringify(review);
+}
+
+/**
+ * The floor: the same HTTP stack (functions/server/node.ts) with an app that only parses the review
+ * and answers `allowed`, so what is left over is Outrigger's own time per admission.
+ */
+const floorApp: App = {
+  preflight: () => undefined,
+  async handle(req) {
+    const text = typeof req.body === "string" ? req.body : Buffer.from(req.body ?? []).toString("utf8");
+    const review = JSON.parse(text) as { request?: { uid?: string } };
+    return {
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        apiVersion: "admission.k8s.io/v1",
+        kind: "AdmissionReview",
+        response: { uid: review.request?.uid ?? "", allowed: true },
+      }),
+    };
+  },
+};
+
+async function listen(app: App): Promise<{ url: string; close: () => void }> {
+  const server = createServer({ app });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/inject?timeout=10s`,
+    close: () => server.close(),
+  };
+}
+
+async function post(url: string, body: string): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`bench request answered ${res.status}`);
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
-/** Fresh process: load the Lambda bundle and answer one admission; minus bare `node -e 0`. */
-export function coldStart(runs = 10): { bare: Stats; aws: Stats; added: number } {
-  const capture = resolve(process.cwd(), "../shared/fixtures/apiserver/sample-admissionreview-v1.json");
-  const probe = `
-    const body = require("fs").readFileSync(${JSON.stringify(capture)}, "utf8");
-    require(${JSON.stringify(resolve("dist/aws/index.js"))}).handler({
-      version: "2.0", rawPath: "/inject", rawQueryString: "", headers: { "content-type": "application/json" },
-      requestContext: { http: { method: "POST" }, stage: "$default" }, body, isBase64Encoded: false,
-    }).then((r) => { if (r.statusCode !== 200) process.exit(1); });`;
-  const bare = summarise(Array.from({ length: runs }, () => wall(["-e", "0"])));
-  const aws = summarise(Array.from({ length: runs }, () => wall(["-e", probe])));
-  return { bare, aws, added: aws.median - bare.median };
+export interface LoopbackRows {
+  floor: Stats;
+  replica: Stats;
+  distinct: Stats;
 }
 
-/** Sequential requests to the local server (the same router as the cloud handlers) over loopback. */
-export async function warmServer(n = 2000): Promise<Stats> {
+/**
+ * Sequential requests over loopback with keep-alive (fetch keeps its connections), to the floor
+ * server and to Outrigger's (the router the cloud handlers use) for a replica (the captured request
+ * again: a memory hit) and for a distinct pod (no hit), interleaved request by request so the three
+ * share the machine's state. The bodies are made before the clock starts.
+ */
+export async function loopback(engine: Engine = defaultEngine(), n = 2000): Promise<LoopbackRows> {
   configureLogs({ sink: () => {} });
-  const server = createServer({ app: createApp({ source: fixedSource(defaultEngine()), tokens: [] }) });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/inject?timeout=10s`;
-  const body = readFileSync(
-    resolve(process.cwd(), "../shared/fixtures/apiserver/sample-admissionreview-v1.json"),
-    "utf8",
-  );
-  const times: number[] = [];
-  for (let i = 0; i < n + 100; i++) {
-    const t0 = process.hrtime.bigint();
-    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
-    await res.arrayBuffer();
-    if (i >= 100) times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  const floor = await listen(floorApp);
+  const outrigger = await listen(createApp({ source: fixedSource(engine), tokens: [] }));
+  const base = captured();
+  const replica = JSON.stringify(base);
+  const warm = 200;
+  const distinct = Array.from({ length: n + warm }, (_, i) => distinctReview(base, i));
+  const times = { floor: [] as number[], replica: [] as number[], distinct: [] as number[] };
+  for (let i = 0; i < n + warm; i++) {
+    const f = await post(floor.url, replica);
+    const r = await post(outrigger.url, replica);
+    const d = await post(outrigger.url, distinct[i] as string);
+    if (i < warm) continue;
+    times.floor.push(f);
+    times.replica.push(r);
+    times.distinct.push(d);
   }
-  server.close();
-  return summarise(times);
+  floor.close();
+  outrigger.close();
+  return {
+    floor: summarise(times.floor),
+    replica: summarise(times.replica),
+    distinct: summarise(times.distinct),
+  };
 }

@@ -18,22 +18,52 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import autocannon from "autocannon";
+import type { JsonObject } from "../core/json.ts";
+import { distinctReview } from "./handlers.ts";
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const RATE = Number(process.env.LOAD_RATE ?? 2000);
 const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 32);
 const WARMUP_SECONDS = 10;
+/**
+ * The share of distinct pods (own name, labels, annotations: no memory can answer them), the rest
+ * replicas (the captured request again), as a cluster rolling out and scaling sees them.
+ */
+const DISTINCT = Number(process.env.LOAD_DISTINCT ?? 0.2);
 
 function mb(bytes: number): string {
   return (bytes / 1024 / 1024).toFixed(1);
 }
 
+/** The bodies in the mix: every 1/DISTINCT-th request (spread evenly) a pod never seen before. */
+let runs = 0;
+
+function mixedBodies(captured: string): () => string {
+  // Each run names its pods apart from the runs before (the server remembers across runs).
+  const runId = `r${++runs}`;
+  const base = JSON.parse(captured) as JsonObject;
+  let n = 0;
+  let owed = 0;
+  return () => {
+    owed += DISTINCT;
+    if (owed < 1) return captured;
+    owed -= 1;
+    n++;
+    return distinctReview(base, `${runId}-${n}`);
+  };
+}
+
 async function run(url: string, body: string, title: string, overallRate?: number) {
+  const next = mixedBodies(body);
   const result = await autocannon({
     url,
     method: "POST",
     headers: { "content-type": "application/json" },
-    body,
+    requests: [
+      {
+        setupRequest: (req) => ({ ...req, body: next() }),
+      },
+    ],
     connections: CONNECTIONS,
     pipelining: 1,
     duration: SECONDS,
@@ -91,11 +121,13 @@ async function main() {
     "utf8",
   );
 
+  // The warm-up sends the same mix, so the render memories are full before memory is first read.
+  const warm = mixedBodies(body);
   await autocannon({
     url,
     method: "POST",
     headers: { "content-type": "application/json" },
-    body,
+    requests: [{ setupRequest: (req) => ({ ...req, body: warm() }) }],
     connections: CONNECTIONS,
     duration: WARMUP_SECONDS,
   });
@@ -106,7 +138,7 @@ async function main() {
   console.log(
     `load: node ${process.version}, ${SECONDS} s per run after ${WARMUP_SECONDS} s of warm-up; server (one process, one thread)` +
       (pin ? " pinned to core 0, autocannon pinned to core 1" : " and autocannon unpinned") +
-      `; ${CONNECTIONS} connections, no pipelining`,
+      `; ${CONNECTIONS} connections, no pipelining; mix: ${Math.round(DISTINCT * 100)}% distinct pods (no memory hit), ${Math.round((1 - DISTINCT) * 100)}% replicas (the captured request again)`,
   );
   console.log(
     "| run | req/s (mean) | p50 ms | p90 ms | p99 ms | max ms | errors |\n|---|---|---|---|---|---|---|",

@@ -1,6 +1,8 @@
 import { type LoadedConfig, type LoadOptions, loadConfig } from "./config/load.ts";
 import type { Config } from "./config/types.ts";
-import { err, ok, type Result } from "./json.ts";
+import { type Deployment, withRevisions } from "./deployment.ts";
+import { err, type Result } from "./json.ts";
+import { checkTemplates } from "./render/check.ts";
 import { builtin, compile, type Template } from "./render/template.ts";
 import { BUILTIN_TEMPLATE_NAMES } from "./templates/index.ts";
 
@@ -15,11 +17,19 @@ export interface Engine {
   version: string;
   templates: ReadonlyMap<string, Template>;
   /**
-   * Templates that did not compile, with the error, in an engine built with `partial`: pods that ask
-   * for one are denied with that error while the others are served.
+   * Templates that did not compile or failed the render check (render/check.ts), with the error, in
+   * an engine built with `partial`: pods that ask for one are denied with that error while the others
+   * are served.
    */
   broken: ReadonlyMap<string, string>;
   warnings: string[];
+  /** The Istio revision this engine serves (configs from Istio's ConfigMaps). */
+  revision?: string;
+  /**
+   * Every revision of the config, this engine's among them, with the tags and the default revision
+   * (core/deployment.ts): admit() picks the revision a request's route names.
+   */
+  deployment?: Deployment;
 }
 
 export interface CompileOptions {
@@ -38,10 +48,8 @@ export function loadEngine(text: string, options: LoadOptions & CompileOptions =
   return compileEngine(loaded.value, options);
 }
 
-export function compileEngine(
-  { config, version, warnings }: LoadedConfig,
-  options: CompileOptions = {},
-): Result<Engine> {
+export function compileEngine(loaded: LoadedConfig, options: CompileOptions = {}): Result<Engine> {
+  const { config, version, warnings } = loaded;
   const templates = new Map<string, Template>();
   const broken = new Map<string, string>();
   // The built-in templates (a config's template of the same name replaces one), then the config's own.
@@ -56,11 +64,25 @@ export function compileEngine(
     if (compiled.ok) templates.set(name, compiled.value);
     else broken.set(name, `templates.${name}: ${compiled.error}`);
   }
+  // A template that compiles must also render, within the admission budget, before it serves. One
+  // every pod gets (a default template) refuses the config like a template that does not compile;
+  // one a pod has to ask for by annotation is only held back, because Istio's own ConfigMap carries
+  // templates its gateway controller renders with other data (waypoint, kube-gateway), which no pod
+  // injection can render: pods that ask for a held-back template are denied with the reason.
+  const failedCheck = checkTemplates(config, templates);
+  const heldBack: string[] = [];
+  for (const [name, message] of failedCheck) {
+    templates.delete(name);
+    if (config.defaultTemplates.includes(name)) broken.set(name, message);
+    else heldBack.push(name);
+  }
   if (broken.size > 0 && !options.partial)
     return err(`invalid config:\n  ${[...broken.values()].join("\n  ")}`);
+  for (const name of heldBack) broken.set(name, failedCheck.get(name) as string);
   const all = [...warnings];
   for (const message of broken.values()) all.push(`${message}; pods that use this template are denied`);
-  return ok({ config, version, templates, broken, warnings: all });
+  const engine: Engine = { config, version, templates, broken, warnings: all };
+  return withRevisions(engine, loaded, (one) => compileEngine(one, options));
 }
 
 /** The built-in config: Istio's sidecar with Istio's default values and mesh config. */

@@ -59,6 +59,30 @@ export default new Proxy({}, { get: (_, key) => (compiler ??= require("./${HANDL
   },
 };
 
+// The Go-template engine (Istio's ConfigMaps; about 230 KB with Sprig) is needed only by a config
+// that brings Go templates, so the handlers load it from GO_ENGINE, bundled next to them, on first
+// use: an instance serving the built-in templates never parses it at cold start. The engine keeps no
+// state shared with the rest of the bundle (its types and caches are its own), so its own copy of
+// the modules it imports is safe.
+const GO_ENGINE = "go-engine.js";
+const templateTs = resolve("core/render/template.ts");
+const goEngineOnDemand = {
+  name: "go-engine-on-demand",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/go\/engine\.ts$/ }, (args) =>
+      args.importer === templateTs ? { path: GO_ENGINE, namespace: "go-on-demand" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "go-on-demand" }, () => ({
+      contents: `let engine;
+export function compileGoTemplate(name, text) {
+  return (engine ??= require("./${GO_ENGINE}")).compileGoTemplate(name, text);
+}`,
+      loader: "js",
+    }));
+    b.onResolve({ filter: /.*/, namespace: "go-on-demand" }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: "node",
@@ -78,6 +102,7 @@ const entries = [
   { in: "bench/index.ts", out: "dist/bench/index.cjs", minify: false },
   { in: "bench/load.ts", out: "dist/bench/load.cjs", minify: false },
   { in: "bench/fuzz.ts", out: "dist/bench/fuzz.cjs", minify: false },
+  { in: "bench/profile.ts", out: "dist/bench/profile.cjs", minify: false },
 ];
 
 // `node scripts/build.mjs --analyze` prints what takes the bytes of each handler bundle.
@@ -93,7 +118,7 @@ await Promise.all([
       metafile: analyze && e.handler,
       ...(e.handler
         ? {
-            plugins: [...common.plugins, hbsRuntimeOnly],
+            plugins: [...common.plugins, hbsRuntimeOnly, goEngineOnDemand],
             // The handlers only parse YAML: yaml's ES module build lets esbuild drop the rest (17 KB).
             alias: { yaml: "./node_modules/yaml/browser/index.js" },
           }
@@ -109,6 +134,18 @@ await Promise.all([
         entryPoints: [HANDLEBARS],
         outfile: `${dirname(e.out)}/${HANDLEBARS_COMPILER}`,
         minify: true,
+      }),
+    ),
+  ...entries
+    .filter((e) => e.handler)
+    .map((e) =>
+      build({
+        ...common,
+        entryPoints: ["core/render/go/engine.ts"],
+        outfile: `${dirname(e.out)}/${GO_ENGINE}`,
+        minify: true,
+        plugins: [...common.plugins, hbsRuntimeOnly],
+        alias: { yaml: "./node_modules/yaml/browser/index.js" },
       }),
     ),
 ]);

@@ -1,7 +1,8 @@
 import { type Decision, decide, decisionInput } from "../decide/decide.ts";
+import { engineForRevision } from "../deployment.ts";
 import type { Engine } from "../engine.ts";
 import { injectPod } from "../inject/pod.ts";
-import { isObject, type JsonObject } from "../json.ts";
+import { err, isObject, type JsonObject } from "../json.ts";
 import { createPatch } from "../patch/patch.ts";
 import { parsePathEnvs } from "./path-envs.ts";
 import { allowed, denied, patched } from "./response.ts";
@@ -13,6 +14,8 @@ export interface AdmissionLog {
   /** `<namespace>/<name>`, or `<namespace>/<generateName>*****` for pods a controller has not named yet. */
   pod?: string;
   outcome: "injected" | "skipped" | "denied" | "unchanged";
+  /** The Istio revision that answered, or the one the path asked for when there is none of that name. */
+  revision?: string;
   decision?: Pick<Decision, "rule" | "reasons">;
   templates?: string[];
   patchOps?: number;
@@ -29,10 +32,12 @@ export interface AdmitResult {
 
 /**
  * One AdmissionReview (already parsed from JSON) → its answer. `path` is the request path the API
- * server called, which carries the cluster identity (`/inject/cluster/<id>/net/<net>`).
- * Never throws: whatever the input, the answer is a well-formed AdmissionReview.
+ * server called, which carries the cluster identity (`/inject/cluster/<id>/net/<net>`) and the
+ * revision (`/inject/rev/<revision>`; none: the default revision). `deployment` is the engine the
+ * config loaded to; the revision's engine answers. Never throws: whatever the input, the answer is a
+ * well-formed AdmissionReview.
  */
-export function admit(body: unknown, engine: Engine, path = "/inject"): AdmitResult {
+export function admit(body: unknown, deployment: Engine, path = "/inject"): AdmitResult {
   const decoded = decodeReview(body);
   if (!decoded.ok) {
     return {
@@ -45,12 +50,27 @@ export function admit(body: unknown, engine: Engine, path = "/inject"): AdmitRes
   const input = decisionInput(original, namespace);
   const log: AdmissionLog = { uid, pod: podRef(original, input.namespace), outcome: "skipped", warnings: [] };
 
+  const pathEnvs = parsePathEnvs(path);
+  const asked = [...new Set(pathEnvs.revisions ?? [])];
+  const chosen =
+    asked.length > 1
+      ? err(`Outrigger: the webhook URL names several revisions (${asked.join(", ")}); it must name one`)
+      : engineForRevision(deployment, asked[0]);
+  if (!chosen.ok) {
+    const message = chosen.error;
+    return {
+      review: denied(apiVersion, uid, message),
+      log: { ...log, revision: asked.join(","), outcome: "denied", message },
+    };
+  }
+  const engine = chosen.value;
+  if (engine.revision !== undefined) log.revision = engine.revision;
+
   const decision = decide(input, engine.config);
   log.decision = { rule: decision.rule, reasons: decision.reasons };
   log.warnings.push(...decision.warnings);
   if (!decision.inject) return { review: allowed(apiVersion, uid), log };
 
-  const pathEnvs = parsePathEnvs(path);
   log.warnings.push(...pathEnvs.warnings);
   const injected = injectPod(withNamespace(original, input.namespace), {
     config: engine.config,

@@ -13,13 +13,22 @@
  *   Escapes that decode to invalid UTF-8 become U+FFFD (Go would keep the raw bytes, which the API
  *   server then rejects in an env value anyway).
  * - A path that does not start with `/inject` yields nothing (Istio only routes `/inject` there).
+ *
+ * The key `rev` is Outrigger's, not an env: it names the Istio revision that answers
+ * (`/inject/rev/1-31/cluster/c1`, README "Revisions and tags"), in any position and either form,
+ * as the key `t` names the URL token (functions/shared/router.ts).
  */
 
 export interface PathEnvs {
   envs: Record<string, string>;
   /** What in the path was ignored or is likely to fail, for the admission log. */
   warnings: string[];
+  /** Every value of the `rev` key, in order, when there is one: the revision asked for (several: an error). */
+  revisions?: string[];
 }
+
+/** The path key that names the revision (matched as env names are, whatever its case). */
+export const REVISION_KEY = "rev";
 
 /** `Object.hasOwn` lookups only: a key like `constructor` must not find Object's members. */
 const KEY_NAMES: Record<string, string> = { cluster: "ISTIO_META_CLUSTER_ID", net: "ISTIO_META_NETWORK" };
@@ -37,18 +46,24 @@ export function pathWarnings(path: string): string[] {
 export function parsePathEnvs(path: string): PathEnvs {
   const envs: Record<string, string> = {};
   const warnings: string[] = [];
+  const revisions: string[] = [];
   const raw = typeof path === "string" ? path : "";
   const q = raw.indexOf("?");
   let decoded = decodePath(q < 0 ? raw : raw.slice(0, q), warnings);
   // Istio trims exactly one trailing slash; a second one makes an empty last value or key.
   if (decoded.endsWith("/")) decoded = decoded.slice(0, -1);
-  if (!(decoded === PREFIX || decoded.startsWith(`${PREFIX}/`))) return { envs, warnings };
+  if (!(decoded === PREFIX || decoded.startsWith(`${PREFIX}/`)))
+    return revisions.length > 0 ? { envs, warnings, revisions } : { envs, warnings };
   const rest = decoded.slice(PREFIX.length + 1);
-  if (rest === "") return { envs, warnings };
+  if (rest === "") return revisions.length > 0 ? { envs, warnings, revisions } : { envs, warnings };
 
   const put = (key: string, value: string) => {
     if (key === "") {
       warnings.push(`path env with an empty name ignored (value ${JSON.stringify(value)})`);
+      return;
+    }
+    if (key.toUpperCase() === REVISION_KEY.toUpperCase()) {
+      revisions.push(value);
       return;
     }
     const name = Object.hasOwn(KEY_NAMES, key) ? (KEY_NAMES[key] as string) : key.toUpperCase();
@@ -68,7 +83,7 @@ export function parsePathEnvs(path: string): PathEnvs {
       else
         warnings.push(`path env ${JSON.stringify(`${ENV_MARK}${pair}`)} ignored: want ${ENV_MARK}name=value`);
     }
-    return { envs, warnings };
+    return revisions.length > 0 ? { envs, warnings, revisions } : { envs, warnings };
   }
   const parts = rest.split("/");
   for (let i = 0; i < parts.length; i += 2) {
@@ -80,7 +95,7 @@ export function parsePathEnvs(path: string): PathEnvs {
     }
     put(key, value.replaceAll("--slash--", "/"));
   }
-  return { envs, warnings };
+  return revisions.length > 0 ? { envs, warnings, revisions } : { envs, warnings };
 }
 
 const HEX = /^[0-9A-Fa-f]{2}$/;

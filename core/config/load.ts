@@ -5,7 +5,6 @@ import { err, isObject, type Json, type JsonObject, ok, type Result } from "../j
 import { isGoTemplate } from "../render/syntax.ts";
 import { defaultMeshConfig, defaultValues, effectiveMesh, mergeValues } from "./defaults.ts";
 import {
-  configMapRevisions,
   DEFAULT_REVISION,
   type IstioParts,
   isKubeConfigMapDocument,
@@ -13,6 +12,8 @@ import {
   parseIstioMesh,
   parseIstioValues,
 } from "./istio.ts";
+import { unknownMeshFields } from "./mesh-fields.ts";
+import { type RevisionLayout, revisionSettings, revisionsConfig } from "./revisions.ts";
 import type { Config, LabelSelector, NamespaceFacts, TemplateSyntax } from "./types.ts";
 
 /** The keys of the config document, in the order the README documents them. */
@@ -32,7 +33,13 @@ export const CONFIG_KEYS = [
 ] as const;
 
 /** The keys an Outrigger document may set beside Istio's ConfigMaps (the rest is in the ConfigMaps). */
-export const BESIDE_CONFIGMAP_KEYS = ["nativeSidecars", "features", "namespaces"] as const;
+export const BESIDE_CONFIGMAP_KEYS = [
+  "nativeSidecars",
+  "features",
+  "namespaces",
+  "tags",
+  "revisions",
+] as const;
 
 /** The istiod feature switches Outrigger reads (README "Config", `features`). */
 export const KNOWN_FEATURES: Record<string, string> = {
@@ -49,6 +56,15 @@ export interface LoadedConfig {
   version: string;
   /** Accepted but probably not what the user meant (e.g. a policy that injects nothing). */
   warnings: string[];
+  /** The Istio revision this config is (Istio's ConfigMaps; `default` for ones without a suffix). */
+  revision?: string;
+  /** On the config a document loads to: every revision it holds, this one among them (core/config/revisions.ts). */
+  deployment?: LoadedDeployment;
+}
+
+/** The revisions of one document, each loaded, with its tags and default revision. */
+export interface LoadedDeployment extends RevisionLayout {
+  revisions: ReadonlyMap<string, LoadedConfig>;
 }
 
 export interface LoadOptions {
@@ -57,7 +73,10 @@ export interface LoadOptions {
    * passed in by the edge that reads the environment; the core never reads it.
    */
   env?: Readonly<Record<string, string | undefined>>;
-  /** With several Istio revisions in the ConfigMaps, the one to load (default: `default`). */
+  /**
+   * The revision (or a tag of it) whose config is the one returned; every revision is loaded either
+   * way, and is on `deployment`. Default: the default revision (core/config/revisions.ts).
+   */
   revision?: string;
   /**
    * Values exported from a cluster (`--valuesFile`), used exactly as given in place of the config's
@@ -90,22 +109,9 @@ export function loadConfig(
   if (kube.length > 0) {
     const own = docs.filter((d) => !isKubeConfigMapDocument(d));
     if (own.length > 1) return err("config: beside Istio's ConfigMaps, give at most one Outrigger document");
-    const revisions = configMapRevisions(kube);
-    if (!revisions.ok) return revisions;
-    const names = [...revisions.value.revisions.keys()].sort();
-    const wanted = options.revision ?? DEFAULT_REVISION;
-    const parts = revisions.value.revisions.get(wanted);
-    if (!parts) {
-      return err(
-        options.revision === undefined
-          ? `config: the ConfigMaps hold the revisions ${names.join(", ")} and no default one; name the revision to use`
-          : `config: no revision "${wanted}" in the ConfigMaps; they hold ${names.join(", ")}`,
-      );
-    }
-    const loaded = istioConfig(parts, own[0] ?? {}, options);
-    if (!loaded.ok) return loaded;
-    loaded.value.warnings.unshift(...revisions.value.warnings);
-    loaded.value.version = versionOf(docs);
+    const loaded = revisionsConfig(kube, own[0] ?? {}, options, istioConfig);
+    if (loaded.ok)
+      for (const one of loaded.value.deployment?.revisions.values() ?? []) one.version = versionOf(docs);
     return loaded;
   }
   if (docs.length > 1)
@@ -134,14 +140,10 @@ export function istioConfig(
         `${key}: not set beside Istio's ConfigMaps (they hold it); an Outrigger document there may set ${BESIDE_CONFIGMAP_KEYS.join(", ")}`,
       );
   }
-  const nativeSidecars = optional(
-    beside,
-    "nativeSidecars",
-    false,
-    isBoolean,
-    "must be true or false",
-    errors,
-  );
+  const shared = optional(beside, "nativeSidecars", false, isBoolean, "must be true or false", errors);
+  // A revision's own setting wins over the document's: clusters upgrade nodes and Istio together.
+  const own = revisionSettings(beside, options.revision ?? DEFAULT_REVISION, errors);
+  const nativeSidecars = own.nativeSidecars ?? shared;
   const features = featuresOf(beside, errors, warnings);
   const namespaces = namespaceFacts(beside.namespaces, errors);
 
@@ -160,9 +162,12 @@ export function istioConfig(
   }
   let mesh: JsonObject = defaultMeshConfig;
   if (parts.mesh !== undefined) {
-    const m = parseIstioMesh(parts.mesh, parts.origin.mesh ?? "mesh config");
-    if (m.ok) mesh = m.value;
-    else errors.push(m.error);
+    const origin = parts.origin.mesh ?? "mesh config";
+    const m = parseIstioMesh(parts.mesh, origin);
+    if (m.ok) {
+      mesh = m.value;
+      for (const w of unknownMeshFields(m.value)) warnings.push(`${origin}: ${w}`);
+    } else errors.push(m.error);
   }
   if (errors.length > 0 || !injector.ok) return err(`invalid config:\n  ${errors.join("\n  ")}`);
 
@@ -201,7 +206,8 @@ export function istioConfig(
     features,
     namespaces,
   };
-  applyEnvFeatures(config, Object.hasOwn(beside, "nativeSidecars"), options.env, warnings);
+  const setsNative = Object.hasOwn(beside, "nativeSidecars") || own.nativeSidecars !== undefined;
+  applyEnvFeatures(config, setsNative, options.env, warnings);
   return ok({
     config,
     version: versionOf([parts.injector ?? "", parts.values ?? "", parts.mesh ?? ""]),
@@ -337,6 +343,7 @@ export function validateConfig(
   const nativeSidecars = optional(doc, "nativeSidecars", false, isBoolean, "must be true or false", errors);
   const values = embeddedDocument(doc, "values", errors);
   const meshConfig = embeddedDocument(doc, "meshConfig", errors);
+  for (const w of meshConfig ? unknownMeshFields(meshConfig) : []) warnings.push(`meshConfig.${w}`);
   const features = featuresOf(doc, errors, warnings);
   const namespaces = namespaceFacts(doc.namespaces, errors);
 

@@ -84,8 +84,11 @@ function isAcyclic(v: unknown, ancestors: Set<object>, depth = 0): boolean {
 }
 
 export function parseErrorMessage(e: unknown): string {
-  if (e instanceof RangeError) return "document is nested too deeply to parse";
   const msg = e instanceof Error ? e.message : String(e);
+  // yaml overflows the stack on deep nesting and sometimes hands the RangeError back wrapped in a
+  // YAMLParseError; either way the user has hit the documented depth limit.
+  if (e instanceof RangeError || /Maximum call stack size exceeded/.test(msg))
+    return `document is nested deeper than ${MAX_DEPTH} levels`;
   if (/multiple documents/i.test(msg))
     return "holds several YAML documents (separated by ---) where one is expected";
   return `not valid YAML or JSON: ${msg.split("\n")[0]}`;

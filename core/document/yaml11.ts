@@ -13,7 +13,7 @@ import { err, type Json, type JsonObject, MAX_DEPTH, ok, type Result } from "../
  */
 export function parseYaml11(text: string): Result<Json> {
   try {
-    return ok(new FastParser(text).parse());
+    return ok(new FastParser(text, GO_YAML).parse());
   } catch {
     // Outside the subset, or an error: the general path reads it again and says where.
   }
@@ -23,7 +23,25 @@ export function parseYaml11(text: string): Result<Json> {
 /** The fast path alone: the value, or undefined where the text is outside its subset (for tests). */
 export function parseYaml11Fast(text: string): Json | undefined {
   try {
-    return new FastParser(text).parse();
+    return new FastParser(text, GO_YAML).parse();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The same fast subset read as the `yaml` package reads it with its defaults (YAML 1.2 core schema,
+ * unique keys), for Handlebars templates' output: the value `parse` would return, or undefined where
+ * the text is outside the subset or anything might read differently (duplicate or non-string keys,
+ * `__proto__`, numbers a double cannot hold, `.inf`, escapes only YAML 1.1 has). The caller then
+ * parses with the package, so this path only ever answers what the package would.
+ */
+export function parseYaml12Fast(text: string): Json | undefined {
+  const first = text.trimStart().charCodeAt(0);
+  // core/document/yaml.ts reads these as JSON first, whose duplicate keys do not fail.
+  if (first === 123 || first === 91) return undefined;
+  try {
+    return new FastParser(text, CORE_SCHEMA).parse();
   } catch {
     return undefined;
   }
@@ -214,13 +232,93 @@ const ESCAPES: Record<string, string> = {
 };
 const HEX_ESCAPE: Record<string, number> = { x: 2, u: 4, U: 8 };
 
+/** How the fast path turns scalars and keys into JSON: go-yaml v2's rules, or the `yaml` package's. */
+interface Rules {
+  plain(s: string): Json;
+  key(s: string): string;
+  escapes: Record<string, string>;
+  set(obj: JsonObject, key: string, value: Json): void;
+  /**
+   * The package wants a flow collection's continuation lines, and a block scalar's, indented past the
+   * block collection around them.
+   */
+  strictIndent: boolean;
+}
+
+const GO_YAML: Rules = {
+  plain: (s) => toJson(resolvePlain(s)),
+  key: (s) => keyString(resolvePlain(s)),
+  escapes: ESCAPES,
+  set: setKey,
+  strictIndent: false,
+};
+
+const CORE_INT = /^[-+]?[0-9]+$/;
+const CORE_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+const CORE_WORDS = new Map<string, Json>([
+  ["", null],
+  ["~", null],
+  ["null", null],
+  ["Null", null],
+  ["NULL", null],
+  ["true", true],
+  ["True", true],
+  ["TRUE", true],
+  ["false", false],
+  ["False", false],
+  ["FALSE", false],
+]);
+
+/** YAML 1.2's core schema as the `yaml` package resolves it; what it might read otherwise bails. */
+function corePlain(s: string): Json {
+  const word = CORE_WORDS.get(s);
+  if (word !== undefined) return word;
+  const c = s.charCodeAt(0);
+  if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) return s;
+  if (CORE_INT.test(s)) {
+    const n = Number(s);
+    if (!Number.isSafeInteger(n) || Object.is(n, -0)) throw BAIL;
+    return n;
+  }
+  if (CORE_FLOAT.test(s)) {
+    const n = Number(s);
+    if (!Number.isFinite(n)) throw BAIL;
+    return n;
+  }
+  // `.inf`, `.nan`, `0x1f`, `0o17`: numbers to the package.
+  if (/^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$|^0[xo]/.test(s)) throw BAIL;
+  return s;
+}
+
+const CORE_ESCAPES: Record<string, string> = { ...ESCAPES };
+delete CORE_ESCAPES["'"];
+
+const CORE_SCHEMA: Rules = {
+  plain: corePlain,
+  key(s) {
+    const v = corePlain(s);
+    if (typeof v !== "string") throw BAIL;
+    return v;
+  },
+  escapes: CORE_ESCAPES,
+  set(obj, key, value) {
+    // Over 1,024 characters a key is an error to the package (YAML 1.2's implicit key limit).
+    if (key === "__proto__" || key.length > 1000 || Object.hasOwn(obj, key)) throw BAIL;
+    obj[key] = value;
+  },
+  strictIndent: true,
+};
+
 class FastParser {
   private readonly lines: string[];
   /** Column where each line's content starts (moved right for `- key: v` compact entries). */
   private readonly start: number[];
   private li = 0;
 
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    private readonly rules: Rules,
+  ) {
     if (text.includes("\r") || text.includes("\t") || text.charCodeAt(0) === 0xfeff) throw BAIL;
     this.lines = text.split("\n");
     this.start = this.lines.map((l) => {
@@ -263,13 +361,13 @@ class FastParser {
     return -1;
   }
 
-  /** The node starting at line li, column `ind`. */
-  private block(ind: number, depth: number): Json {
+  /** The node starting at line li, column `ind`, inside a block collection at `parent`. */
+  private block(ind: number, depth: number, parent = -1): Json {
     if (depth > MAX_DEPTH) throw BAIL;
     const line = this.lines[this.li] as string;
     if (isEntry(line, ind)) return this.sequence(ind, depth);
     if (keyEnd(line, ind) >= 0) return this.mapping(ind, depth);
-    return this.inline(ind, -1, depth);
+    return this.inline(ind, this.rules.strictIndent ? parent : -1, depth);
   }
 
   private mapping(ind: number, depth: number): JsonObject {
@@ -283,7 +381,7 @@ class FastParser {
       const raw = line.slice(ind, colon).trimEnd();
       const c = raw.charCodeAt(0);
       if (raw === "<<") throw BAIL;
-      const key = c === 34 || c === 39 ? this.quoted(raw, 0, raw.length) : keyString(resolvePlain(raw));
+      const key = c === 34 || c === 39 ? this.quoted(raw, 0, raw.length) : this.rules.key(raw);
       let v = colon + 1;
       while (line.charCodeAt(v) === 32) v++;
       let value: Json = null;
@@ -291,12 +389,12 @@ class FastParser {
         this.li++;
         if (this.nextContent() >= 0) {
           const next = this.start[this.li] as number;
-          if (next > ind) value = this.block(next, depth + 1);
+          if (next > ind) value = this.block(next, depth + 1, ind);
           else if (next === ind && isEntry(this.lines[this.li] as string, ind))
             value = this.sequence(ind, depth + 1);
         }
       } else value = this.inline(v, ind, depth + 1);
-      setKey(obj, key, value);
+      this.rules.set(obj, key, value);
     }
     return obj;
   }
@@ -315,7 +413,7 @@ class FastParser {
       if (v >= line.length || line.charCodeAt(v) === 35) {
         this.li++;
         const next = this.nextContent() >= 0 ? (this.start[this.li] as number) : -1;
-        arr.push(next > ind ? this.block(next, depth + 1) : null);
+        arr.push(next > ind ? this.block(next, depth + 1, ind) : null);
       } else if (isEntry(line, v) || keyEnd(line, v) >= 0) {
         // `- name: x` / `- - x`: a collection whose lines start at the entry's content column.
         this.start[this.li] = v;
@@ -335,7 +433,7 @@ class FastParser {
       end = closingQuote(line, col);
       value = this.quoted(line, col, end);
     } else if (c === "[" || c === "{") {
-      const flow = new FlowCursor(this.lines, this.li, col);
+      const flow = new FlowCursor(this.lines, this.li, col, this.rules, ind);
       value = flow.node(depth);
       this.li = flow.line;
       line = this.lines[this.li] as string;
@@ -345,10 +443,10 @@ class FastParser {
     } else if ("&*!%@`>?-:,]}#".includes(c as string)) {
       if (!((c === "-" || c === "?" || c === ":") && PLAIN_NEXT.test(line[col + 1] ?? " "))) throw BAIL;
       end = plainEnd(line, col);
-      value = toJson(resolvePlain(line.slice(col, end)));
+      value = this.rules.plain(line.slice(col, end));
     } else {
       end = plainEnd(line, col);
-      value = toJson(resolvePlain(line.slice(col, end)));
+      value = this.rules.plain(line.slice(col, end));
     }
     expectLineEnd(line, end);
     this.li++;
@@ -358,7 +456,9 @@ class FastParser {
   }
 
   private quoted(line: string, from: number, to: number): string {
-    return line[from] === "'" ? singleQuoted(line, from, to) : doubleQuoted(line, from, to);
+    return line[from] === "'"
+      ? singleQuoted(line, from, to)
+      : doubleQuoted(line, from, to, this.rules.escapes);
   }
 
   /** `|` or `|-` (clip or strip), indentation detected from the first content line. */
@@ -417,8 +517,8 @@ function keyEnd(line: string, at: number): number {
   }
   if (",[]{}#&*!|>%@`".includes(c)) return -1;
   if ((c === "-" || c === "?" || c === ":") && isBreak(line, at + 1)) return -1;
+  const hash = line.indexOf(" #", from);
   for (let i = line.indexOf(":", from); i >= 0; i = line.indexOf(":", i + 1)) {
-    const hash = line.indexOf(" #", from);
     if (hash >= 0 && hash < i) return -1;
     if (isBreak(line, i + 1)) return i;
   }
@@ -463,7 +563,7 @@ function singleQuoted(line: string, from: number, to: number): string {
   return line.slice(from + 1, to - 1).replaceAll("''", "'");
 }
 
-function doubleQuoted(line: string, from: number, to: number): string {
+function doubleQuoted(line: string, from: number, to: number, escapes: Record<string, string>): string {
   const body = line.slice(from + 1, to - 1);
   if (!body.includes("\\")) return body;
   let out = "";
@@ -474,7 +574,7 @@ function doubleQuoted(line: string, from: number, to: number): string {
       continue;
     }
     const e = body[++i] as string;
-    const simple = ESCAPES[e];
+    const simple = escapes[e];
     if (simple !== undefined) out += simple;
     else if (HEX_ESCAPE[e] !== undefined) {
       const n = HEX_ESCAPE[e];
@@ -495,6 +595,9 @@ class FlowCursor {
     private readonly lines: string[],
     public line: number,
     public col: number,
+    private readonly rules: Rules,
+    /** The indentation of the block collection the flow collection is a value in. */
+    private readonly ind: number,
   ) {}
 
   private get text(): string {
@@ -503,14 +606,20 @@ class FlowCursor {
 
   /** Skips spaces, line breaks and comments; the end of the text inside a collection is not this subset. */
   private skip(): void {
-    for (;;) {
+    for (let fresh = false; ; fresh = true) {
       const t = this.text;
       while (this.col < t.length && t.charCodeAt(this.col) === 32) this.col++;
       if (
         this.col < t.length &&
         !(t.charCodeAt(this.col) === 35 && (this.col === 0 || t[this.col - 1] === " "))
-      )
+      ) {
+        if (fresh && this.rules.strictIndent) {
+          const c = t.charCodeAt(this.col);
+          const closer = c === 93 || c === 125;
+          if (closer ? this.col < this.ind : this.col <= this.ind) throw BAIL;
+        }
         return;
+      }
       if (this.line + 1 >= this.lines.length) throw BAIL;
       this.line++;
       this.col = 0;
@@ -556,7 +665,7 @@ class FlowCursor {
           if (d !== "," && d !== "}") value = this.node(depth + 1);
           this.skip();
         }
-        setKey(obj, key as string, value);
+        this.rules.set(obj, key as string, value);
         const d = this.text[this.col];
         if (d === "}") break;
         if (d !== ",") throw BAIL;
@@ -574,7 +683,8 @@ class FlowCursor {
     const c = t[this.col] as string;
     if (c === '"' || c === "'") {
       const end = closingQuote(t, this.col);
-      const s = c === "'" ? singleQuoted(t, this.col, end) : doubleQuoted(t, this.col, end);
+      const s =
+        c === "'" ? singleQuoted(t, this.col, end) : doubleQuoted(t, this.col, end, this.rules.escapes);
       this.col = end;
       return s;
     }
@@ -589,9 +699,9 @@ class FlowCursor {
     }
     let end = i;
     while (t.charCodeAt(end - 1) === 32) end--;
-    const r = resolvePlain(t.slice(this.col, end));
+    const raw = t.slice(this.col, end);
     this.col = end;
-    return asKey ? keyString(r) : toJson(r);
+    return asKey ? this.rules.key(raw) : this.rules.plain(raw);
   }
 }
 

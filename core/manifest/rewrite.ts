@@ -31,12 +31,25 @@ export interface RewrittenDocument {
   line: number;
   /** The document as it was written. */
   before: string;
-  /** The document as output: `before` itself when nothing in it changed. */
+  /**
+   * The document as output: `before` itself when nothing in it changed, or its typed form when istioctl
+   * would print that (see UnchangedDocuments).
+   */
   after: string;
+  /** Whether a pod of it changed; a document only printed again in the typed form has not. */
   changed: boolean;
   /** The document as read, when it changed: printed the way `after` is, it diffs to the change alone. */
   original?: JsonObject;
 }
+
+/**
+ * How a document is output when none of its pods changed. "istioctl": a document of a kind istioctl
+ * kube-inject decodes (the workload kinds and `List`) is printed in its typed form whatever became of
+ * its pods, since istioctl decodes every such document into its Go type and encodes it again, skipped
+ * or not (pkg/kube/inject IntoResourceFile); only kinds it does not know pass through as written.
+ * "as-written": the document is given back byte for byte (uninjection, and walks that only look).
+ */
+export type UnchangedDocuments = "istioctl" | "as-written";
 
 export interface Rewritten {
   documents: RewrittenDocument[];
@@ -46,15 +59,17 @@ export interface Rewritten {
 
 /**
  * Every pod-bearing document of a multi-document YAML or JSON manifest through `step`: the kinds of
- * workloads.ts, and `List` items recursively. Documents of any other kind, and documents whose pods
- * were all left alone, are given back byte for byte, comments and key order with them; changed ones
- * are printed as istioctl prints them. The first document that cannot be read or handled stops the
- * walk with an error naming it (document index, line, workload and field), so no output is half-made.
+ * workloads.ts, and `List` items recursively. Documents of any other kind are given back byte for
+ * byte, comments and key order with them; changed ones are printed as istioctl prints them, and so are
+ * those whose pods were all left alone unless `unchanged` is "as-written". The first document that
+ * cannot be read or handled stops the walk with an error naming it (document index, line, workload
+ * and field), so no output is half-made.
  */
 export async function rewriteManifest(
   text: string,
   step: PodStep,
   skipVerb = "injection",
+  unchanged: UnchangedDocuments = "istioctl",
 ): Promise<Result<Rewritten>> {
   const out: Rewritten = { documents: [], skipped: [] };
   for (const raw of splitDocuments(text)) {
@@ -76,11 +91,11 @@ export async function rewriteManifest(
       return err(`${where}: not a Kubernetes object (a ${Array.isArray(doc) ? "list" : typeof doc})`);
     const walked = await walk(doc, step, skipVerb, out.skipped, "");
     if (!walked.ok) return err(`${where}: ${walked.error}`);
-    out.documents.push(
-      walked.value === undefined
-        ? same
-        : { ...same, after: kubeYaml(walked.value), changed: true, original: doc },
-    );
+    if (walked.value !== undefined)
+      out.documents.push({ ...same, after: kubeYaml(walked.value), changed: true, original: doc });
+    else if (unchanged === "istioctl" && (doc.kind === "List" || isWorkloadKind(doc.kind)))
+      out.documents.push({ ...same, after: kubeYaml(doc) });
+    else out.documents.push(same);
   }
   return ok(out);
 }

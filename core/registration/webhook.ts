@@ -16,6 +16,12 @@ import { OUTRIGGER_ENTRY_SUFFIX, OUTRIGGER_LABEL } from "./istiod.ts";
 export interface WebhookOptions {
   url: string;
   revision?: string;
+  /**
+   * Render a revision tag's entries instead (Istio's revision-tags-mwc.yaml): keyed on the tag name,
+   * with the legacy `istio-injection` entries when the tag is `default`. `url` is then the tagged
+   * revision's.
+   */
+  tag?: string;
   namespacesByDefault?: boolean;
   failurePolicy?: "Fail" | "Ignore";
   timeoutSeconds?: number;
@@ -60,7 +66,10 @@ export function mutatingWebhookConfiguration(opts: WebhookOptions): Result<JsonO
   ) {
     return err("--timeout: must be a whole number of seconds from 1 to 30");
   }
-  const rev = opts.revision || "default";
+  // Istio's chart: a revision's (or tag's) entries select its name; the default revision's, and the
+  // `default` tag's, also carry the legacy istio-injection ones.
+  const rev = opts.tag || opts.revision || "default";
+  const legacy = opts.tag ? opts.tag === "default" : !opts.revision;
   const entry = (name: string, ns: Expr[], obj: Expr[]): JsonObject => ({
     name,
     clientConfig: { url: opts.url, ...(opts.caBundle ? { caBundle: opts.caBundle } : {}) },
@@ -85,7 +94,7 @@ export function mutatingWebhookConfiguration(opts: WebhookOptions): Result<JsonO
       [isNot(INJECT, "false"), is(REV, rev)],
     ),
   ];
-  if (!opts.revision) {
+  if (legacy) {
     webhooks.push(
       entry(`namespace.${OUTRIGGER_ENTRY_SUFFIX}`, [is(LEGACY, "enabled")], [isNot(INJECT, "false")]),
     );
@@ -108,7 +117,11 @@ export function mutatingWebhookConfiguration(opts: WebhookOptions): Result<JsonO
     metadata: {
       name:
         opts.name ??
-        (opts.revision ? `outrigger-sidecar-injector-${opts.revision}` : "outrigger-sidecar-injector"),
+        (opts.tag
+          ? `outrigger-revision-tag-${opts.tag}`
+          : opts.revision
+            ? `outrigger-sidecar-injector-${opts.revision}`
+            : "outrigger-sidecar-injector"),
       labels: {
         [OUTRIGGER_LABEL.key]: OUTRIGGER_LABEL.value,
         "app.kubernetes.io/component": "sidecar-injector",

@@ -1,6 +1,7 @@
 import Handlebars from "handlebars/dist/cjs/handlebars.js";
 import { stringify } from "yaml";
 import { istioProxyConfigDefaults } from "../config/defaults.ts";
+import { otelAttributes } from "./otel.ts";
 
 /**
  * Template helpers, named and behaving like the functions Istio's injection templates call (Istio's
@@ -78,6 +79,124 @@ export function sortKeysDeep(v: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v).sort()) out[k] = sortKeysDeep(v[k]);
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Render budget. Handlebars runs templates as synchronous JavaScript with no hook between
+// statements, so a config's template is bounded where it can be: at every helper call and every
+// block (each, with, if, unless, let, and `{{#path}}` sections), which is where all repeated work
+// starts. Each of those is a step; what a helper returns and what a block renders is charged to the
+// output (output nested in blocks is charged once per level, which over-counts by the nesting depth:
+// the limits leave room for that); and the clock is read every 256 steps, so the time budget is
+// kept to within 256 steps of work. Helpers that could allocate far more than they are given
+// (indent, nindent, replace, join) check the size before building their result. Work between two
+// steps is bounded by the template's own size, and a partial that recurses forever ends on
+// JavaScript's stack limit, which the render reports as an error.
+
+export interface HelperBudget {
+  maxSteps: number;
+  maxOutputBytes: number;
+  maxMillis: number;
+  now: () => number;
+}
+
+interface Meter {
+  budget: HelperBudget;
+  steps: number;
+  output: number;
+  deadline: number;
+}
+
+/** The render under way: renders are synchronous, so one at a time. */
+let meter: Meter | undefined;
+
+/** Helpers called outside a render (tests, tools) still refuse to build strings larger than this. */
+const UNMETERED_MAX_BYTES = 16 * 1024 * 1024;
+
+/** Runs `render` with the budget enforced by every helper call it makes. */
+export function withBudget<T>(budget: HelperBudget, render: () => T): T {
+  const outer = meter;
+  meter = { budget, steps: 0, output: 0, deadline: budget.now() + budget.maxMillis };
+  try {
+    return render();
+  } finally {
+    meter = outer;
+  }
+}
+
+function step(): void {
+  const m = meter;
+  if (!m) return;
+  m.steps += 1;
+  if (m.steps > m.budget.maxSteps)
+    throw new Error(
+      `exceeded the limit of ${m.budget.maxSteps} render steps (helper calls and block iterations)`,
+    );
+  if ((m.steps & 255) === 0 && m.budget.now() > m.deadline)
+    throw new Error(`exceeded the render time limit of ${m.budget.maxMillis} ms`);
+}
+
+function maxBytes(): number {
+  return meter ? meter.budget.maxOutputBytes : UNMETERED_MAX_BYTES;
+}
+
+/** Refuses to build a string of `bytes` (before it is built, so nothing huge is allocated). */
+function allow(bytes: number, what: string): void {
+  if (bytes > maxBytes())
+    throw new Error(`${what} would produce ${Math.round(bytes)} bytes, above the limit of ${maxBytes()}`);
+}
+
+function charge(bytes: number): void {
+  const m = meter;
+  if (!m) return;
+  m.output += bytes;
+  if (m.output > m.budget.maxOutputBytes)
+    throw new Error(`output exceeds the limit of ${m.budget.maxOutputBytes} bytes`);
+}
+
+/** The size a helper result stands for: text by its length, a list by its number of items. */
+function sizeOf(v: unknown): number {
+  if (typeof v === "string") return v.length;
+  if (v instanceof SafeString) return v.toString().length;
+  if (Array.isArray(v)) return v.length;
+  return 0;
+}
+
+/** A block's output, charged to the budget. */
+function charged<T>(out: T): T {
+  charge(sizeOf(out));
+  return out;
+}
+
+/** A block's body and else-body, each run counted as a step and its output charged. */
+function meteredProgram(fn: Handlebars.TemplateDelegate | undefined): Handlebars.TemplateDelegate {
+  if (typeof fn !== "function") return fn as unknown as Handlebars.TemplateDelegate;
+  const run: Handlebars.TemplateDelegate = (context, options) => {
+    step();
+    return charged(fn(context, options));
+  };
+  // Handlebars reads a program's blockParams and depth off the function itself.
+  return Object.assign(run, fn);
+}
+
+function meteredOptions(options: Handlebars.HelperOptions): Handlebars.HelperOptions {
+  return {
+    ...options,
+    fn: meteredProgram(options.fn),
+    inverse: meteredProgram(options.inverse),
+  };
+}
+
+/** Handlebars' own block helper (each, with, blockHelperMissing) with its body runs metered. */
+function meteredBuiltin(name: string): (...args: unknown[]) => unknown {
+  const builtin = (Handlebars.helpers as Record<string, (...args: unknown[]) => unknown>)[name];
+  if (!builtin) throw new Error(`Handlebars has no built-in helper ${name}`);
+  return function (this: unknown, ...args: unknown[]) {
+    step();
+    const last = args[args.length - 1];
+    if (isOptions(last)) args[args.length - 1] = meteredOptions(last);
+    return builtin.apply(this, args);
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -483,55 +602,14 @@ export function otelResourceAttributes(
   namespace: unknown,
   containers: unknown,
 ): string {
-  const providers = isRecord(mesh) && Array.isArray(mesh.extensionProviders) ? mesh.extensionProviders : [];
-  const wanted = providers.some(
-    (p) =>
-      isRecord(p) &&
-      isRecord(p.opentelemetry) &&
-      p.opentelemetry.serviceAttributeEnrichment === "OTEL_SEMANTIC_CONVENTIONS",
-  );
-  if (!wanted) return "";
-  const anno = (k: string) => (isRecord(annotations) ? str(annotations[k]) : "");
-  const label = (k: string) => (isRecord(labels) ? str(labels[k]) : "");
-  const ns = str(namespace);
   const list = Array.isArray(containers) ? containers.filter(isRecord) : [];
-  const attrs: string[] = [];
-
-  if (anno("resource.opentelemetry.io/service.namespace") !== "") {
-    attrs.push(`service.namespace=${anno("resource.opentelemetry.io/service.namespace")}`);
-  } else if (ns !== "") {
-    attrs.push(`service.namespace=${ns}`);
-  }
-
-  if (anno("resource.opentelemetry.io/service.version") !== "") {
-    attrs.push(`service.version=${anno("resource.opentelemetry.io/service.version")}`);
-  } else if (label("app.kubernetes.io/version") !== "") {
-    attrs.push(`service.version=${label("app.kubernetes.io/version")}`);
-  } else if (list.length === 1) {
-    const { tag, digest } = imageTagDigest(str(list[0]?.image));
-    const version = tag !== "" && digest !== "" ? `${tag}@${digest}` : digest || tag;
-    if (version !== "") attrs.push(`service.version=${version}`);
-  }
-
-  if (anno("resource.opentelemetry.io/service.instance.id") !== "") {
-    attrs.push(`service.instance.id=${anno("resource.opentelemetry.io/service.instance.id")}`);
-  } else if (list.length > 0) {
-    attrs.push(`service.instance.id=${ns}.$(POD_NAME).${str(list[0]?.name)}`);
-  }
-  return attrs.join(",");
-}
-
-function imageTagDigest(image: string): { tag: string; digest: string } {
-  let rest = image;
-  let digest = "";
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  const slash = rest.lastIndexOf("/");
-  const colon = rest.lastIndexOf(":");
-  return { tag: colon > slash ? rest.slice(colon + 1) : "", digest };
+  return otelAttributes({
+    providers: isRecord(mesh) ? mesh.extensionProviders : undefined,
+    annotation: (k) => (isRecord(annotations) ? str(annotations[k]) : ""),
+    label: (k) => (isRecord(labels) ? str(labels[k]) : ""),
+    namespace: str(namespace),
+    containers: list.map((c) => ({ name: str(c.name), image: str(c.image) })),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -556,10 +634,19 @@ export function toYaml(v: unknown): InstanceType<typeof SafeString> {
   return new SafeString(text);
 }
 
+/** The pad for every line of `text`, refused before it is built if the result would be too large. */
+function padding(spaces: unknown, text: string, name: string): string {
+  const n = Math.max(0, toNumber(spaces));
+  let lines = 1;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lines += 1;
+  allow(text.length + (n + 1) * lines, `${name} ${n}`);
+  return " ".repeat(n);
+}
+
 /** Istio's indent: every line but the first is indented (the first follows the template's own text). */
 export function indent(spaces: unknown, source: unknown): unknown {
-  const pad = " ".repeat(Math.max(0, toNumber(spaces)));
   const text = source instanceof SafeString ? source.toString() : str(source);
+  const pad = padding(spaces, text, "indent");
   const out = text
     .split("\n")
     .map((line, i) => (i > 0 ? pad + line : line))
@@ -569,8 +656,8 @@ export function indent(spaces: unknown, source: unknown): unknown {
 
 /** sprig's nindent: a newline, then every line indented. */
 export function nindent(spaces: unknown, source: unknown): unknown {
-  const pad = " ".repeat(Math.max(0, toNumber(spaces)));
   const text = source instanceof SafeString ? source.toString() : str(source);
+  const pad = padding(spaces, text, "nindent");
   const out = `\n${text
     .split("\n")
     .map((line) => pad + line)
@@ -657,11 +744,12 @@ function toInt(v: unknown): number {
  * `@name` in the block and every block nested in it.
  */
 function letHelper(this: unknown, ...args: unknown[]): unknown {
-  const options = args[args.length - 1];
-  if (!isOptions(options)) return "";
-  const frame = Handlebars.createFrame(options.data ?? {});
-  Object.assign(frame, options.hash);
-  return options.fn(this, { data: frame });
+  step();
+  const last = args[args.length - 1];
+  if (!isOptions(last)) return "";
+  const frame = Handlebars.createFrame(last.data ?? {});
+  Object.assign(frame, last.hash);
+  return charged(last.fn(this, { data: frame }));
 }
 
 /**
@@ -669,15 +757,17 @@ function letHelper(this: unknown, ...args: unknown[]): unknown {
  * `.Values.global.proxy.seccompProfile`, and values from `and`/`or` may be maps.
  */
 function ifHelper(this: unknown, ...args: unknown[]): unknown {
-  const options = args[args.length - 1];
-  if (!isOptions(options) || args.length !== 2) throw new Error("#if requires exactly one argument");
-  return truthy(args[0]) ? options.fn(this) : options.inverse(this);
+  step();
+  const last = args[args.length - 1];
+  if (!isOptions(last) || args.length !== 2) throw new Error("#if requires exactly one argument");
+  return charged(truthy(args[0]) ? last.fn(this) : last.inverse(this));
 }
 
 function unlessHelper(this: unknown, ...args: unknown[]): unknown {
-  const options = args[args.length - 1];
-  if (!isOptions(options) || args.length !== 2) throw new Error("#unless requires exactly one argument");
-  return truthy(args[0]) ? options.inverse(this) : options.fn(this);
+  step();
+  const last = args[args.length - 1];
+  if (!isOptions(last) || args.length !== 2) throw new Error("#unless requires exactly one argument");
+  return charged(truthy(args[0]) ? last.inverse(this) : last.fn(this));
 }
 
 const raw: Record<string, Helper> = {
@@ -736,7 +826,12 @@ const raw: Record<string, Helper> = {
   not: (v) => !truthy(v),
   list: (...items) => items,
   append: (l, v) => [...(Array.isArray(l) ? l : []), v],
-  join: (sep, l) => (Array.isArray(l) ? l.map(str).join(str(sep)) : str(l)),
+  join: (sep, l) => {
+    if (!Array.isArray(l)) return str(l);
+    const parts = l.map(str);
+    allow(parts.reduce((n, p) => n + p.length, 0) + str(sep).length * parts.length, "join");
+    return parts.join(str(sep));
+  },
   split: (sep, s) => str(s).split(str(sep)),
   printf: printf as Helper,
   print: (...args) => args.map(sprint).join(""),
@@ -753,7 +848,11 @@ const raw: Record<string, Helper> = {
   trimSuffix: (p, s) => (str(s).endsWith(str(p)) && str(p) !== "" ? str(s).slice(0, -str(p).length) : str(s)),
   hasPrefix: (p, s) => str(s).startsWith(str(p)),
   hasSuffix: (p, s) => str(s).endsWith(str(p)),
-  replace: (old, neu, s) => str(s).split(str(old)).join(str(neu)),
+  replace: (old, neu, s) => {
+    const parts = str(s).split(str(old));
+    allow(str(s).length + (parts.length - 1) * str(neu).length, "replace");
+    return parts.join(str(neu));
+  },
   toString: ((v: unknown) => str(v)) as Helper,
   int: toInt,
   atoi: toInt,
@@ -772,21 +871,32 @@ const raw: Record<string, Helper> = {
  */
 function withoutOptions(fn: Helper): Helper {
   return (...args: unknown[]) => {
-    const n = args.length;
-    if (n === 0 || !isOptions(args[n - 1])) return fn(...args);
-    switch (n) {
-      case 1:
-        return fn();
-      case 2:
-        return fn(args[0]);
-      case 3:
-        return fn(args[0], args[1]);
-      case 4:
-        return fn(args[0], args[1], args[2]);
-      default:
-        return fn(...args.slice(0, -1));
+    step();
+    const out = call(fn, args);
+    const size = sizeOf(out);
+    if (size > 0) {
+      allow(size, "a helper");
+      charge(size);
     }
+    return out;
   };
+}
+
+function call(fn: Helper, args: unknown[]): unknown {
+  const n = args.length;
+  if (n === 0 || !isOptions(args[n - 1])) return fn(...args);
+  switch (n) {
+    case 1:
+      return fn();
+    case 2:
+      return fn(args[0]);
+    case 3:
+      return fn(args[0], args[1]);
+    case 4:
+      return fn(args[0], args[1], args[2]);
+    default:
+      return fn(...args.slice(0, -1));
+  }
 }
 
 /** Every helper with Handlebars' trailing options argument removed before the call. */
@@ -795,4 +905,8 @@ export const helpers: Record<string, (...args: unknown[]) => unknown> = {
   let: letHelper,
   if: ifHelper,
   unless: unlessHelper,
+  // Handlebars' own block helpers, replaced by the same helpers with their bodies metered.
+  each: meteredBuiltin("each"),
+  with: meteredBuiltin("with"),
+  blockHelperMissing: meteredBuiltin("blockHelperMissing"),
 };

@@ -1,15 +1,22 @@
 import { parseArgs } from "node:util";
 import { type Decision, decide, decisionInput } from "../../core/decide/decide.ts";
+import { deploymentOf, engineForRevision, layoutOf } from "../../core/deployment.ts";
 import { parseDocument } from "../../core/document/yaml.ts";
+import type { Engine } from "../../core/engine.ts";
 import { err, isObject, type Json, type JsonObject, ok, stringMap } from "../../core/json.ts";
 import { parseProblem, splitDocuments } from "../../core/manifest/documents.ts";
 import { rewriteManifest } from "../../core/manifest/rewrite.ts";
 import type { WorkloadRef } from "../../core/manifest/workloads.ts";
 import { istiodInjectorsAlongside } from "../../core/registration/istiod.ts";
-import { matchWebhooks, type WebhookMatch } from "../../core/registration/match.ts";
-import { mutatingWebhookConfiguration } from "../../core/registration/webhook.ts";
+import type { WebhookMatch } from "../../core/registration/match.ts";
+import {
+  deploymentRegistrations,
+  handlingOf,
+  type Registration,
+  registrationsOf,
+} from "../../core/registration/revisions.ts";
 import { engineFromFiles } from "../shared/engine-file.ts";
-import { readInput } from "./io.ts";
+import { printWarnings, readInput } from "./io.ts";
 import { type Command, EXIT_CODES, InputError, UsageError } from "./usage.ts";
 
 /** The namespace label the API server sets on every namespace, which registrations select on. */
@@ -18,7 +25,12 @@ const NAME_LABEL = "kubernetes.io/metadata.name";
 interface Verdict {
   workload: WorkloadRef;
   namespace: string;
-  webhooks: WebhookMatch[];
+  /** Every entry of every registration, each with the registration (MutatingWebhookConfiguration) it is in. */
+  webhooks: (WebhookMatch & { registration: string })[];
+  /** The revision (and tag) whose registration selects the pod, and why; none when none does. */
+  revision?: string;
+  tag?: string;
+  handling: string;
   decision: Pick<Decision, "inject" | "rule" | "reasons" | "warnings">;
   injected: boolean;
 }
@@ -33,7 +45,10 @@ Explains both layers of injection for each pod or workload in the manifest:
      namespace's labels and its objectSelector against the pod's labels, entry by entry;
   2. what Outrigger then decides: the rules in Istio's order (hostNetwork, system namespaces, the
      sidecar.istio.io/inject label and annotation, neverInjectSelector, alwaysInjectSelector, policy),
-     each with what it saw.
+     each with what it saw, by the config of the revision whose registration selects the pod.
+The revision (and tag) that would handle the pod is named with why: which registration's entry
+selects it. A pod or namespace labelled istio.io/dataplane-mode=ambient gets no sidecar unless a
+sidecar label selects it too; then the sidecar takes precedence, as in Istio.
 Each pod is the one its controller creates (a CronJob's has its pod template's metadata).
 Exits 0 whatever the verdict.
 
@@ -44,9 +59,11 @@ Flags:
       --namespace-labels LABELS  the namespace's labels, KEY=VALUE,... (e.g. istio-injection=enabled)
                                or the JSON that kubectl's jsonpath prints (below); the API server's
                                kubernetes.io/metadata.name=NAME is added
-      --webhook-config FILE    the MutatingWebhookConfiguration(s) on the cluster, one or several
-                               (default: the one \`outrigger webhook-config\` prints)
-      --config FILE            Outrigger config the webhook runs with (default: the built-in config)
+      --webhook-config FILE    the MutatingWebhookConfiguration(s) on the cluster, one or several;
+                               each one's revision is the one its URL routes to (/rev/REV)
+                               (default: the ones \`outrigger webhook-config --config\` prints)
+      --config FILE            the config the webhook runs with: Outrigger's, or Istio's ConfigMaps
+                               of every revision and the tags beside them (default: the built-in)
   -o, --output FORMAT          text (default: a table, then each pod's reasons) or json
 
 Examples:
@@ -72,9 +89,10 @@ ${EXIT_CODES}
     if (!v.filename) throw new UsageError("-f FILE is required (-f - reads standard input)");
     if (v.output !== "text" && v.output !== "json") throw new UsageError(`-o ${v.output}: text or json`);
     const labels = parseLabels(v["namespace-labels"] ?? "");
-    const registration = loadRegistration(v["webhook-config"]);
     const engine = engineFromFiles({ config: v.config }, process.env);
     if (!engine.ok) throw new InputError(engine.error);
+    printWarnings("check", engine.value.warnings);
+    const registrations = loadRegistrations(v["webhook-config"], engine.value);
 
     const verdicts: Verdict[] = [];
     const source = v.filename === "-" ? "standard input" : v.filename;
@@ -82,26 +100,37 @@ ${EXIT_CODES}
     // The pod the webhook sees is the one the controller creates (for a CronJob, the pod template's
     // metadata, not jobTemplate.metadata). A namespace flag that contradicts the manifest is refused, as
     // kubectl refuses it: one pod, one namespace, one answer.
-    const walked = await rewriteManifest(readInput(v.filename), (_pod, workload, pod) => {
-      const own = podNamespace(pod) || workload.namespace;
-      if (v.namespace !== undefined && own && own !== v.namespace)
-        return err(
-          `the manifest says namespace "${own}" and --namespace says "${v.namespace}"; drop --namespace or make them agree`,
-        );
-      const namespace = v.namespace ?? (own || "default");
-      const podLabels = stringMap(isObject(pod.metadata) ? pod.metadata.labels : undefined);
-      const webhooks = matchWebhooks(registration, { ...labels, [NAME_LABEL]: namespace }, podLabels);
-      const d = decide(decisionInput(pod, namespace), engine.value.config);
-      const decision = { inject: d.inject, rule: d.rule, reasons: d.reasons, warnings: d.warnings };
-      verdicts.push({
-        workload,
-        namespace,
-        webhooks,
-        decision,
-        injected: d.inject && webhooks.some((w) => w.called),
-      });
-      return ok({ skipped: "" });
-    });
+    const walked = await rewriteManifest(
+      readInput(v.filename),
+      (_pod, workload, pod) => {
+        const own = podNamespace(pod) || workload.namespace;
+        if (v.namespace !== undefined && own && own !== v.namespace)
+          return err(
+            `the manifest says namespace "${own}" and --namespace says "${v.namespace}"; drop --namespace or make them agree`,
+          );
+        const namespace = v.namespace ?? (own || "default");
+        const podLabels = stringMap(isObject(pod.metadata) ? pod.metadata.labels : undefined);
+        const handling = handlingOf(registrations, { ...labels, [NAME_LABEL]: namespace }, podLabels);
+        // The revision that would answer decides; with none called, the default one says what it would do.
+        const revised = engineForRevision(engine.value, handling.revision);
+        if (!revised.ok) return err(revised.error.replace(/^Outrigger: /, ""));
+        const d = decide(decisionInput(pod, namespace), revised.value.config);
+        const decision = { inject: d.inject, rule: d.rule, reasons: d.reasons, warnings: d.warnings };
+        verdicts.push({
+          workload,
+          namespace,
+          webhooks: handling.matches,
+          ...(handling.revision !== undefined ? { revision: handling.revision } : {}),
+          ...(handling.tag !== undefined ? { tag: handling.tag } : {}),
+          handling: handling.reason,
+          decision,
+          injected: d.inject && handling.revision !== undefined,
+        });
+        return ok({ skipped: "" });
+      },
+      "injection",
+      "as-written",
+    );
     if (!walked.ok) throw new InputError(`${source}: ${walked.error}`);
     out(v.output === "json" ? `${JSON.stringify(verdicts, null, 2)}\n` : textReport(verdicts));
     return 0;
@@ -116,11 +145,12 @@ function textReport(verdicts: Verdict[]): string {
       `${v.workload.kind}/${v.workload.name}`,
       v.namespace,
       called.length > 0 ? called.join(",") : "none",
+      v.revision === undefined ? "-" : v.tag === undefined ? v.revision : `${v.revision} (tag ${v.tag})`,
       v.injected ? "yes" : "no",
       called.length === 0 ? "no webhook entry selects the pod" : (v.decision.reasons.at(-1) ?? ""),
     ];
   });
-  const header = ["WORKLOAD", "NAMESPACE", "WEBHOOK CALLED", "INJECTED", "REASON"];
+  const header = ["WORKLOAD", "NAMESPACE", "WEBHOOK CALLED", "REVISION", "INJECTED", "REASON"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: string[]) =>
     cells
@@ -130,11 +160,16 @@ function textReport(verdicts: Verdict[]): string {
   const table = [line(header), ...rows.map(line)].join("\n");
   const details = verdicts.map((v) => {
     const called = v.webhooks.filter((w) => w.called).length;
+    // One registration: its entries' names say enough; several repeat them, so each is named by its own.
+    const several = new Set(v.webhooks.map((w) => w.registration)).size > 1;
     const lines = [`${v.workload.kind} "${v.namespace}/${v.workload.name}":`];
     for (const w of v.webhooks)
-      lines.push(`  webhook ${w.webhook}: ${w.called ? "called" : "not called"}: ${w.reason}`);
+      lines.push(
+        `  webhook ${several ? `${w.registration}/` : ""}${w.webhook}: ${w.called ? "called" : "not called"}: ${w.reason}`,
+      );
     if (called > 1)
       lines.push("  warning: several webhook entries select the pod; it would be injected more than once");
+    lines.push(`  revision: ${v.handling}`);
     lines.push(
       `  Outrigger ${v.decision.inject ? "injects" : "does not inject"} (rule: ${v.decision.rule}):`,
     );
@@ -177,9 +212,14 @@ export function parseLabels(text: string): Record<string, string> {
   return labels;
 }
 
-function loadRegistration(path: string | undefined): JsonObject {
+/**
+ * The registrations the API server would call: the file's, or the ones `webhook-config` renders for
+ * the config (one per revision and per tag of its ConfigMaps; one for a config without revisions).
+ */
+function loadRegistrations(path: string | undefined, engine: Engine): Registration[] {
+  const layout = layoutOf(engine);
   if (path === undefined) {
-    const rendered = mutatingWebhookConfiguration({ url: "https://outrigger.invalid/inject" });
+    const rendered = deploymentRegistrations({ url: "https://outrigger.invalid/inject", layout });
     if (!rendered.ok) throw new Error(rendered.error);
     return rendered.value;
   }
@@ -200,8 +240,5 @@ function loadRegistration(path: string | undefined): JsonObject {
   );
   if (configs.length === 0) throw new InputError(`${path}: kind: not a MutatingWebhookConfiguration`);
   for (const w of istiodInjectorsAlongside(configs)) process.stderr.write(`outrigger check: warning: ${w}\n`);
-  return {
-    kind: "MutatingWebhookConfiguration",
-    webhooks: configs.flatMap((c) => (Array.isArray(c.webhooks) ? c.webhooks : [])),
-  };
+  return registrationsOf(configs, deploymentOf(engine).default);
 }

@@ -5,7 +5,7 @@ import { kubeYaml } from "../../core/manifest/kube-yaml.ts";
 import { type PodStep, type Rewritten, rewriteManifest } from "../../core/manifest/rewrite.ts";
 import { manualInjection, uninjection } from "../../core/manifest/steps.ts";
 import { engineFromFiles } from "../shared/engine-file.ts";
-import { fileProblem, readInput } from "./io.ts";
+import { fileProblem, printWarnings, readInput } from "./io.ts";
 import { remoteInjection } from "./remote.ts";
 import { type Command, EXIT_CODES, InputError, UsageError } from "./usage.ts";
 
@@ -33,12 +33,14 @@ const INJECT_FLAGS = {
 
 export const inject: Command = {
   summary: "inject sidecars into a manifest's pods (like istioctl kube-inject)",
-  help: `Usage: outrigger inject -f FILE|- [-o FILE] [--config FILE] [--values FILE] [--mesh FILE] [--diff]
+  help: `Usage: outrigger inject -f FILE|- [-o FILE] [--config FILE] [--values FILE] [--mesh FILE] [--revision REV] [--diff]
+       outrigger inject -f FILE|- [-o FILE] --injectConfigFile FILE [--valuesFile FILE] [--meshConfigFile FILE] [--diff]
        outrigger inject -f FILE|- --remote URL [--token-file FILE] [--ca-file FILE] [-o FILE] [--diff]
 
 Injects the pods of a multi-document YAML or JSON manifest: Pod, Deployment, DaemonSet, StatefulSet,
 ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, and the items of a v1 List.
-Other documents are written back unchanged, byte for byte. As with istioctl kube-inject, the policy
+Documents of other kinds are written back unchanged, byte for byte; workloads are printed as istioctl
+prints them, skipped ones too. As with istioctl kube-inject, the policy
 and the never/always selectors do not apply (you asked), but hostNetwork pods, the system namespaces
 and sidecar.istio.io/inject: "false" are skipped, each with a line on standard error.
 
@@ -110,6 +112,7 @@ ${EXIT_CODES}
         process.env,
       );
       if (!engine.ok) throw new InputError(engine.error);
+      printWarnings("inject", engine.value.warnings);
       step = manualInjection(engine.value);
     }
     return rewriteFile(v, step, "injection", out);
@@ -195,7 +198,9 @@ async function rewriteFile(
 const sourceName = (file: string) => (file === "-" ? "standard input" : file);
 
 async function rewritten(file: string, step: PodStep, verb: string): Promise<Rewritten> {
-  const result = await rewriteManifest(readInput(file), step, verb);
+  // istioctl prints every workload it decodes, skipped or not; uninjection leaves pods it skips as written.
+  const unchanged = verb === "injection" ? "istioctl" : "as-written";
+  const result = await rewriteManifest(readInput(file), step, verb, unchanged);
   if (!result.ok) throw new InputError(`${sourceName(file)}: ${result.error}`);
   for (const line of result.value.skipped) process.stderr.write(`${line}\n`);
   return result.value;

@@ -74,3 +74,11 @@ export function readInput(file: string): string {
   }
   return Buffer.concat(chunks, total).toString("utf8");
 }
+
+/**
+ * The config's load warnings (an unknown mesh field, the built-in config used unasked, ...), one line
+ * each on standard error, where they do not mix with the output.
+ */
+export function printWarnings(verb: string, warnings: readonly string[]): void {
+  for (const w of warnings) process.stderr.write(`outrigger ${verb}: warning: ${w}\n`);
+}

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { admit } from "../../core/admission/admit.ts";
 import { engineFromFile } from "../shared/engine-file.ts";
-import { readInput } from "./io.ts";
+import { printWarnings, readInput } from "./io.ts";
 import { type Command, EXIT_CODES, InputError, UsageError } from "./usage.ts";
 
 export const review: Command = {
@@ -36,6 +36,7 @@ function runReview(args: string[], out: (s: string) => void): number {
   if (!values.filename) throw new UsageError("review needs -f FILE (or -f - for standard input)");
   const engine = engineFromFile(values.config, process.env);
   if (!engine.ok) throw new InputError(engine.error);
+  printWarnings("review", engine.value.warnings);
   const text = readInput(values.filename);
   let body: unknown;
   try {

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { createSecureContext } from "node:tls";
 import { parseArgs } from "node:util";
 import { createServer, DEFAULT_TIMEOUTS } from "../server/node.ts";
 import { appFromEnv } from "../shared/bootstrap.ts";
@@ -6,6 +7,7 @@ import { engineFromFile } from "../shared/engine-file.ts";
 import { log } from "../shared/log.ts";
 import { type App, createApp, fixedSource } from "../shared/router.ts";
 import { loadTokens } from "../shared/tokens.ts";
+import { fileProblem } from "./io.ts";
 import { type Command, EXIT_CODES, InputError, UsageError } from "./usage.ts";
 
 export const serve: Command = {
@@ -73,6 +75,7 @@ async function runServe(args: string[]): Promise<number> {
   if (values.config !== undefined) {
     const engine = engineFromFile(values.config, process.env);
     if (!engine.ok) throw new InputError(engine.error);
+    for (const w of engine.value.warnings) log("WARNING", w, { configSource: values.config });
     // The same token variables as the handlers, so the URL `webhook-config` prints works here too;
     // a token source that fails stops the server rather than opening /inject.
     const tokens = await loadTokens(process.env);
@@ -81,6 +84,8 @@ async function runServe(args: string[]): Promise<number> {
   } else {
     app = await appFromEnv(process.env);
   }
+  const exposure = exposureWarning(values.host ?? "", Boolean(tls), process.env);
+  if (exposure) log("WARNING", exposure);
   const server = createServer({ app, tls, timeouts });
   return new Promise((resolve) => {
     server.on("error", (e) => {
@@ -105,10 +110,60 @@ function seconds(flag: string, value: string | undefined): number {
   return Math.round(n * 1000);
 }
 
-function readTls(cert: string, key: string) {
+/**
+ * The one line that says `/inject` is open to the network: on an address other than loopback, without
+ * URL tokens anyone who can reach the port injects, and without TLS the token and the pods travel in
+ * clear. Undefined when neither is missing or the address is loopback.
+ */
+export function exposureWarning(
+  host: string,
+  tls: boolean,
+  env: Record<string, string | undefined>,
+): string | undefined {
+  if (/^(?:127\.\d+\.\d+\.\d+|::1|localhost|\[::1\])$/i.test(host)) return undefined;
+  const tokens = [env.OUTRIGGER_TOKENS, env.OUTRIGGER_TOKENS_SECRET].some((v) => v && v.trim() !== "");
+  const missing = [
+    tokens ? "" : "no URL token (OUTRIGGER_TOKENS)",
+    tls ? "" : "no TLS (--tls-cert, --tls-key)",
+  ];
+  const said = missing.filter((m) => m !== "");
+  if (said.length === 0) return undefined;
+  const risk = tokens
+    ? "the token and the pods cross the network in clear"
+    : "anyone who can reach this port can use /inject";
+  return `serving on ${host} with ${said.join(" and ")}: ${risk}; bind 127.0.0.1 or give what is missing (SECURITY.md)`;
+}
+
+/** The certificate and key, checked before the server starts: each mistake named with its file. */
+function readTls(cert: string, key: string): { cert: Buffer; key: Buffer } {
+  const read = (path: string, flag: string) => {
+    try {
+      return readFileSync(path);
+    } catch (e) {
+      const problem = fileProblem((e as NodeJS.ErrnoException).code, (e as Error).message);
+      throw new InputError(`${flag} ${path}: cannot read: ${problem}`);
+    }
+  };
+  const material = { cert: read(cert, "--tls-cert"), key: read(key, "--tls-key") };
+  const certText = material.cert.toString("latin1");
+  const keyText = material.key.toString("latin1");
+  const hasCert = (t: string) => t.includes("-----BEGIN CERTIFICATE-----");
+  const hasKey = (t: string) => /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(t);
+  if (!hasCert(certText) && hasKey(certText) && hasCert(keyText))
+    throw new InputError(
+      `--tls-cert ${cert} holds a private key and --tls-key ${key} a certificate: swap them`,
+    );
+  if (!hasCert(certText))
+    throw new InputError(`--tls-cert ${cert}: no PEM certificate (-----BEGIN CERTIFICATE-----) in it`);
+  if (!hasKey(keyText))
+    throw new InputError(`--tls-key ${key}: no PEM private key (-----BEGIN ... PRIVATE KEY-----) in it`);
   try {
-    return { cert: readFileSync(cert), key: readFileSync(key) };
+    createSecureContext(material);
   } catch (e) {
-    throw new InputError(`cannot read TLS files: ${(e as Error).message}`);
+    const why = /key values mismatch/i.test((e as Error).message)
+      ? "the key is not the certificate's"
+      : (e as Error).message;
+    throw new InputError(`--tls-cert ${cert} and --tls-key ${key} cannot be used together: ${why}`);
   }
+  return material;
 }

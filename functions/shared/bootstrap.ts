@@ -1,6 +1,7 @@
 import type { Env } from "./config/source.ts";
 import { ConfigStore } from "./config/store.ts";
 import { log } from "./log.ts";
+import { builtinConfigNotice } from "./notice.ts";
 import { type App, createApp } from "./router.ts";
 import { loadTokens } from "./tokens.ts";
 
@@ -12,6 +13,11 @@ import { loadTokens } from "./tokens.ts";
  */
 export async function appFromEnv(env: Env): Promise<App> {
   const [tokens, source] = await Promise.all([loadTokens(env), ConfigStore.fromEnv(env)]);
+  // The built-in config names Istio's test registry and cluster id `Kubernetes`: right for no real
+  // cluster, so a deployment that runs on it says so once, at cold start.
+  const builtin = source.description === "built-in" ? source.current() : undefined;
+  if (builtin)
+    log("WARNING", builtinConfigNotice(builtin, "give --config (outrigger serve), or set OUTRIGGER_CONFIG or OUTRIGGER_CONFIG_URL,"));
   if (!tokens.ok) {
     log("ERROR", "URL tokens could not be loaded; refusing every admission", { reason: tokens.error });
     return createApp({ source, tokens: "unavailable" });

@@ -1,14 +1,20 @@
 import { readFileSync } from "node:fs";
+import { configMapRevisions, type IstioParts, isKubeConfigMapDocument } from "../../core/config/istio.ts";
 import {
-  configMapRevisions,
-  DEFAULT_REVISION,
-  type IstioParts,
-  isKubeConfigMapDocument,
-} from "../../core/config/istio.ts";
-import { istioConfig, type LoadOptions, validateConfig } from "../../core/config/load.ts";
+  istioConfig,
+  type LoadedConfig,
+  type LoadOptions,
+  loadConfig,
+  validateConfig,
+} from "../../core/config/load.ts";
+import { revisionLayout, revisionsConfig } from "../../core/config/revisions.ts";
 import { parseDocument, parseDocuments } from "../../core/document/yaml.ts";
 import { BUILTIN_TEMPLATE_NAMES, compileEngine, type Engine } from "../../core/engine.ts";
 import { err, isObject, type Json, type JsonObject, ok, type Result } from "../../core/json.ts";
+import { fileProblem } from "../cli/io.ts";
+import { builtinConfigNotice } from "./notice.ts";
+
+export { builtinConfigNotice };
 
 /** The files a command line names, as istioctl kube-inject names them, plus Outrigger's own config. */
 export interface ConfigFiles {
@@ -38,15 +44,22 @@ export function engineFromFiles(files: ConfigFiles, env: LoadOptions["env"] = {}
   const named = [files.config, files.injectConfig, files.values, files.mesh].filter((f) => f !== undefined);
   const loaded = loadFiles(files, { env, ...(files.revision ? { revision: files.revision } : {}) });
   const engine = loaded.ok ? compileEngine(loaded.value) : loaded;
-  if (engine.ok || named.length === 0) return engine;
+  if (engine.ok) {
+    if (named.length > 0) return engine;
+    const notice = builtinConfigNotice(engine.value, "give --config");
+    return ok({ ...engine.value, warnings: [...engine.value.warnings, notice] });
+  }
+  // A message that already names its file (a file that cannot be read, a values file of several
+  // documents) is not prefixed with every file again.
+  if (named.length === 0 || named.some((f) => engine.error.startsWith(`${f}: `))) return engine;
   return err(`${named.join(", ")}: ${engine.error}`);
 }
 
 function loadFiles(files: ConfigFiles, options: LoadOptions) {
   const text = (path: string | undefined, what: string): Result<string | undefined> =>
     path === undefined ? ok(undefined) : readText(path, what);
-  const values = text(files.values, "values");
-  const mesh = text(files.mesh, "mesh config");
+  const values = oneDocument(text(files.values, "values"), files.values, "values", "data.values");
+  const mesh = oneDocument(text(files.mesh, "mesh config"), files.mesh, "mesh config", "data.mesh");
   const config = text(files.config, "config");
   if (!values.ok) return values;
   if (!mesh.ok) return mesh;
@@ -57,34 +70,18 @@ function loadFiles(files: ConfigFiles, options: LoadOptions) {
   const own = docs.value.filter((d) => d !== null && !isKubeConfigMapDocument(d));
   if (own.length > 1) return err(`${files.config}: ${own.length} config documents; give one`);
 
-  let parts: IstioParts | undefined;
   if (files.injectConfig !== undefined) {
     if (kube.length > 0)
       return err(`${files.config}: holds ConfigMaps; give either them or --injectConfigFile, not both`);
     const injector = readText(files.injectConfig, "injector config");
     if (!injector.ok) return injector;
-    parts = { injector: injector.value, origin: { injector: files.injectConfig } };
-  } else if (kube.length > 0) {
-    const revisions = configMapRevisions(kube);
-    if (!revisions.ok) return err(`${files.config}: ${revisions.error}`);
-    const wanted = options.revision ?? DEFAULT_REVISION;
-    parts = revisions.value.revisions.get(wanted);
-    if (!parts)
-      return err(
-        `${files.config}: no revision "${wanted}"; the ConfigMaps hold ${[...revisions.value.revisions.keys()].sort().join(", ")}`,
-      );
-  }
-  if (parts) {
-    if (values.value !== undefined) {
-      parts.values = values.value;
-      parts.origin.values = files.values;
-    }
-    if (mesh.value !== undefined) {
-      parts.mesh = mesh.value;
-      parts.origin.mesh = files.mesh;
-    }
+    const parts: IstioParts = { injector: injector.value, origin: { injector: files.injectConfig } };
+    if (values.value !== undefined) [parts.values, parts.origin.values] = [values.value, files.values];
+    if (mesh.value !== undefined) [parts.mesh, parts.origin.mesh] = [mesh.value, files.mesh];
     return istioConfig(parts, own[0] ?? {}, options);
   }
+  if (kube.length > 0)
+    return configMapsConfig(files, config.value ?? "", kube, own[0] ?? {}, values.value, mesh.value, options);
 
   const doc = own[0] ?? {};
   if (!isObject(doc)) return err(`${files.config}: the config must be a mapping`);
@@ -99,10 +96,56 @@ function loadFiles(files: ConfigFiles, options: LoadOptions) {
     if (key === "values") exported = part.value;
     else doc[key] = part.value;
   }
-  return validateConfig(doc, BUILTIN_TEMPLATE_NAMES, {
+  const loaded = validateConfig(doc, BUILTIN_TEMPLATE_NAMES, {
     ...options,
     ...(exported ? { values: exported } : {}),
   });
+  // The mesh file stands in for the config's meshConfig: its warnings name the file.
+  if (!loaded.ok || files.mesh === undefined) return loaded;
+  const warnings = loaded.value.warnings.map((w) =>
+    w.startsWith("meshConfig.") ? `${files.mesh}: ${w.slice("meshConfig.".length)}` : w,
+  );
+  return ok({ ...loaded.value, warnings });
+}
+
+/**
+ * Istio's ConfigMaps, loaded as the function loads them (load.ts loadConfig: every revision, the tags
+ * and per-revision settings beside them validated), the one returned being `--revision`'s (a revision
+ * or a tag) or the default's. `--valuesFile` / `--meshConfigFile` replace that revision's data.
+ */
+function configMapsConfig(
+  files: ConfigFiles,
+  text: string,
+  kube: Json[],
+  beside: Json,
+  values: string | undefined,
+  mesh: string | undefined,
+  options: LoadOptions,
+): Result<LoadedConfig> {
+  const named = (r: Result<LoadedConfig>) =>
+    r.ok ? r : err(`${files.config}: ${r.error.replace(/^config: /, "")}`);
+  if (values === undefined && mesh === undefined)
+    return named(loadConfig(text, BUILTIN_TEMPLATE_NAMES, options));
+  const target = targetRevision(kube, beside, options.revision);
+  const loadOne = (parts: IstioParts, doc: Json, opts: LoadOptions) => {
+    if (opts.revision !== target) return istioConfig(parts, doc, opts);
+    const own: IstioParts = { ...parts, origin: { ...parts.origin } };
+    if (values !== undefined) [own.values, own.origin.values] = [values, files.values];
+    if (mesh !== undefined) [own.mesh, own.origin.mesh] = [mesh, files.mesh];
+    return istioConfig(own, doc, opts);
+  };
+  return named(revisionsConfig(kube, beside, options, loadOne));
+}
+
+/** The revision `wanted` (a revision or a tag) names, or the default one; undefined when none is. */
+function targetRevision(kube: Json[], beside: Json, wanted: string | undefined): string | undefined {
+  const revisions = configMapRevisions(kube);
+  if (!revisions.ok) return undefined;
+  const names = [...revisions.value.revisions.keys()];
+  const layout = revisionLayout(beside, names, wanted);
+  if (!layout.ok) return undefined;
+  if (wanted === undefined) return layout.value.default;
+  return names.includes(wanted) ? wanted : layout.value.tags[wanted];
 }
 
 /** The engine for a config file given on the command line, or the built-in config without one. */
@@ -114,16 +157,28 @@ function readText(path: string, what: string): Result<string> {
   try {
     return ok(readFileSync(path, "utf8"));
   } catch (e) {
-    return err(`cannot read ${what} ${path}: ${fileError(e)}`);
+    const problem = fileProblem((e as NodeJS.ErrnoException).code, (e as Error).message);
+    return err(`${path}: cannot read the ${what} file: ${problem}`);
   }
 }
 
-function fileError(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return "no such file";
-  if (code === "EISDIR") return "it is a directory, not a file";
-  if (code === "EACCES" || code === "EPERM") return "permission denied";
-  return code ?? (e as Error).message;
+/**
+ * A values or mesh file is the one document a ConfigMap key holds; a file of several (a `---` line,
+ * often a whole ConfigMap export) is refused naming the key to export instead.
+ */
+function oneDocument(
+  text: Result<string | undefined>,
+  path: string | undefined,
+  what: string,
+  key: string,
+): Result<string | undefined> {
+  if (!text.ok || text.value === undefined) return text;
+  const docs = parseDocuments(text.value);
+  const count = docs.ok ? docs.value.filter((d) => d !== null).length : 0;
+  if (count <= 1) return text;
+  return err(
+    `${path}: holds ${count} YAML documents (--- lines); the ${what} file is one document, the ConfigMap's ${key} as \`kubectl get configmap ... -o jsonpath='{.${key}}'\` prints it`,
+  );
 }
 
 function mapping(text: string, path: string, what: string): Result<JsonObject> {

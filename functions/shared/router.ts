@@ -11,6 +11,8 @@ import { matchToken, tokenFromPath } from "./tokens.ts";
  *
  *   POST /inject[/<path envs>]          admission (no tokens configured: local use)
  *   POST /inject/t/<token>[/<path envs>] admission, when tokens are configured
+ *   POST /inject[/t/<token>]/rev/<rev>[/<path envs>]  the same, answered by Istio revision <rev>
+ *                                       (core/deployment.ts; admit() reads it, unknown: denied)
  *   GET  /healthz                       200 with the config version, or 503 with the reason
  *   anything else                       404
  */
@@ -41,7 +43,8 @@ export interface EngineSource {
   current(): Engine | undefined;
   /** Revalidates if due; resolves by the budget whatever happens, serving the last good config. */
   refresh(budgetMs: number): Promise<void>;
-  health(): { ok: true; version: string } | { ok: false; reason: string };
+  /** `refused`: why a newer config was refused while this one serves (generic, no config text). */
+  health(): { ok: true; version: string; refused?: string } | { ok: false; reason: string };
   readonly failureMode: "deny" | "allow";
 }
 
@@ -163,7 +166,7 @@ function health(source: EngineSource, tokens: AppOptions["tokens"]): WebResponse
       ? { ok: false, reason: "URL tokens could not be loaded (see the logs)" }
       : source.health();
   const body = h.ok
-    ? { status: "ok", configVersion: h.version }
+    ? { status: "ok", configVersion: h.version, ...(h.refused ? { refused: h.refused } : {}) }
     : { status: "unavailable", reason: h.reason };
   return {
     status: h.ok ? 200 : 503,

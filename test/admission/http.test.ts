@@ -128,18 +128,24 @@ describe("the AdmissionReview HTTP contract", () => {
   });
 
   it("denies with the template's error when a template fails to render", () => {
+    // A template that renders for the config check's probe pods but fails for this pod (Sprig's
+    // `fail`, reached only through the pod's own annotation): the pod is refused, nothing crashes.
     const custom = loadEngine(
-      "templates:\n  broken: |\n    metadata:\n      labels: {{fromJsonStrict ObjectMeta.name}}\ndefaultTemplates: [broken]\n",
+      'templates:\n  picky: |\n    metadata:\n      labels:\n        a: "b"\n    {{- if index .ObjectMeta.Annotations "example.com/boom" }}{{ fail "boom asked for" }}{{ end }}\ndefaultTemplates: [picky]\n',
     );
-    // An unknown helper is a render-time error in Handlebars; the pod is refused, nothing crashes.
-    expect(custom.ok).toBe(true);
+    expect(custom.ok, custom.ok ? "" : custom.error).toBe(true);
     if (!custom.ok) return;
     const res = admitHttp(
-      { path: "/inject", contentType: "application/json", body: JSON.stringify(reviewFor(pod())) },
+      {
+        path: "/inject",
+        contentType: "application/json",
+        body: JSON.stringify(reviewFor(pod({ annotations: { "example.com/boom": "yes" } }))),
+      },
       custom.value,
     );
     const review = answer(res);
     expect(review.response.allowed).toBe(false);
-    expect(review.response.status?.message).toContain('template "broken" failed');
+    expect(review.response.status?.message).toContain('template "picky"');
+    expect(review.response.status?.message).toContain("boom asked for");
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.ts";
+import { withoutNotice } from "./notice.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "outrigger-check-"));
 const file = (name: string, text: string) => {
@@ -24,7 +25,7 @@ interface Verdict {
 
 function checkJson(args: string[], input: string): Verdict[] {
   const r = runCli(["check", "-f", "-", "-o", "json", ...args], input);
-  expect(r.stderr).toBe("");
+  expect(withoutNotice(r.stderr)).toBe("");
   expect(r.status).toBe(0);
   return JSON.parse(r.stdout) as Verdict[];
 }
@@ -107,8 +108,18 @@ webhooks:
 `,
     );
     const expected = [
-      { webhook: "all.example.com", called: true, reason: "namespaceSelector and objectSelector match" },
-      { webhook: "deployments-only.example.com", called: false, reason: "its rules do not cover pod CREATE" },
+      {
+        webhook: "all.example.com",
+        called: true,
+        reason: "namespaceSelector and objectSelector match",
+        registration: "custom",
+      },
+      {
+        webhook: "deployments-only.example.com",
+        called: false,
+        reason: "its rules do not cover pod CREATE",
+        registration: "custom",
+      },
     ];
     expect(checkJson(["--webhook-config", mwc], pod("web"))[0]?.webhooks).toEqual(expected);
     // As `kubectl get mutatingwebhookconfigurations -o yaml` prints them: a List.
@@ -130,11 +141,11 @@ webhooks:
     ]);
     expect(r.status).toBe(0);
     const [header, first, second] = r.stdout.split("\n");
-    expect(header).toMatch(/^WORKLOAD\s+NAMESPACE\s+WEBHOOK CALLED\s+INJECTED\s+REASON$/);
+    expect(header).toMatch(/^WORKLOAD\s+NAMESPACE\s+WEBHOOK CALLED\s+REVISION\s+INJECTED\s+REASON$/);
     expect(first).toMatch(
-      /^Pod\/in\s+default\s+namespace\.sidecar-injector\.outrigger\s+yes\s+policy "enabled"/,
+      /^Pod\/in\s+default\s+namespace\.sidecar-injector\.outrigger\s+default\s+yes\s+policy "enabled"/,
     );
-    expect(second).toMatch(/^Pod\/out\s+default\s+none\s+no\s+no webhook entry selects the pod$/);
+    expect(second).toMatch(/^Pod\/out\s+default\s+none\s+-\s+no\s+no webhook entry selects the pod$/);
     expect(r.stdout).toContain('Pod "default/out":\n');
   });
 

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.ts";
 import { REPO } from "../helpers/fixtures.ts";
+import { withoutNotice } from "./notice.ts";
 
 /** Issue 14, item 12: errors a user can act on, each a subprocess of the built CLI. */
 
@@ -18,7 +19,9 @@ const APP = resolve(REPO, "examples/quick-start/app.yaml");
 
 /** The one line on stderr; fails when there is more than one. */
 function oneLine(stderr: string): string {
-  const lines = stderr.split("\n").filter((l) => l !== "");
+  const lines = withoutNotice(stderr)
+    .split("\n")
+    .filter((l) => l !== "");
   expect(lines, stderr).toHaveLength(1);
   return lines[0] as string;
 }

@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import type { JsonObject } from "../../core/json.ts";
+import { kubeYaml } from "../../core/manifest/kube-yaml.ts";
 import { runCli } from "../helpers/cli.ts";
+import { withoutNotice } from "./notice.ts";
 
 /** Issue 14, items 5–7: CronJob opt-out, one namespace per check, and kubectl's label JSON. */
 
@@ -55,15 +57,20 @@ describe("a CronJob whose pod template opts out", () => {
   it.each([
     ["annotation", OPT_OUT_ANNOTATION],
     ["label", OPT_OUT_LABEL],
-  ])("by %s: inject leaves it as written and says why", (rule, meta) => {
-    const text = cronJob(meta);
-    const r = runCli(["inject", "-f", file(`cron-inject-${rule}.yaml`, text)]);
-    expect(r.status).toBe(0);
-    expect(r.stdout).toBe(`${text}---\n`);
-    expect(r.stderr).toBe(
-      `Skipping injection because CronJob "shop/nightly" has sidecar injection disabled in its pod template (${rule} sidecar.istio.io/inject="false": do not inject)\n`,
-    );
-  });
+  ])(
+    "by %s: inject leaves it uninjected, printed as istioctl prints a workload, and says why",
+    (rule, meta) => {
+      const text = cronJob(meta);
+      const r = runCli(["inject", "-f", file(`cron-inject-${rule}.yaml`, text)]);
+      expect(r.status).toBe(0);
+      const [doc] = parseAllDocuments(text).map((d) => d.toJS() as JsonObject) as [JsonObject];
+      expect(r.stdout).toBe(`${kubeYaml(doc)}---\n`);
+      expect(r.stdout).not.toContain("istio-proxy");
+      expect(withoutNotice(r.stderr)).toBe(
+        `Skipping injection because CronJob "shop/nightly" has sidecar injection disabled in its pod template (${rule} sidecar.istio.io/inject="false": do not inject)\n`,
+      );
+    },
+  );
 
   it("a CronJob without an opt-out is still injected, the status on the Job template as istioctl writes it", () => {
     const r = runCli(["inject", "-f", file("cron-plain.yaml", cronJob(""))]);

@@ -4,8 +4,10 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import type { JsonObject } from "../../core/json.ts";
+import { kubeYaml } from "../../core/manifest/kube-yaml.ts";
 import { runCli, startServer } from "../helpers/cli.ts";
 import { REPO } from "../helpers/fixtures.ts";
+import { withoutNotice } from "./notice.ts";
 
 const EXAMPLE = resolve(REPO, "examples/manual-injection");
 const dir = mkdtempSync(join(tmpdir(), "outrigger-inject-"));
@@ -166,7 +168,7 @@ items:
 
   it("injects every pod-bearing kind, and List items recursively", () => {
     const r = runCli(["inject", "-f", file("kinds.yaml", kinds)]);
-    expect(r.stderr).toBe("");
+    expect(withoutNotice(r.stderr)).toBe("");
     expect(r.status).toBe(0);
     const out = docs(r.stdout);
     expect(out.map((d) => d.kind)).toEqual([
@@ -242,7 +244,7 @@ describe("outrigger inject: the manual decision", () => {
     ].join("---\n");
     const r = runCli(["inject", "-f", file("skips.yaml", input)]);
     expect(r.status).toBe(0);
-    expect(r.stderr.trim().split("\n")).toEqual([
+    expect(withoutNotice(r.stderr).trim().split("\n")).toEqual([
       'Skipping injection because Deployment "shop/host" has host networking enabled',
       'Skipping injection because Deployment "kube-system/sys" is in a system namespace, where sidecars are never injected',
       'Skipping injection because Deployment "shop/off" has sidecar injection disabled',
@@ -254,8 +256,30 @@ describe("outrigger inject: the manual decision", () => {
       ["app"],
       expect.arrayContaining(["app", "istio-proxy"]),
     ]);
-    // Skipped documents are untouched, so they come back as written.
-    expect(r.stdout.startsWith(`${deployment("host", { ns: "shop", hostNetwork: true })}---\n`)).toBe(true);
+    // A skipped workload is printed as istioctl prints it: decoded into its type and encoded again.
+    const host = deployment("host", { ns: "shop", hostNetwork: true });
+    const printed = r.stdout.split("---\n")[0] as string;
+    expect(printed).toBe(kubeYaml(docs(host)[0] as JsonObject));
+    expect(printed).not.toBe(host);
+    expect(printed).toMatch(/^ {2}strategy: \{\}$/m);
+    expect(printed).toMatch(/^ {8}resources: \{\}$/m);
+    expect(printed).toMatch(/^status: \{\}$/m);
+    expect(printed).toMatch(/^ {6}hostNetwork: true$/m);
+  });
+
+  it("prints a skipped List in the typed form too, other kinds inside it sorted as istioctl does", () => {
+    const list = `kind: List\napiVersion: v1\nitems:\n- {kind: Service, apiVersion: v1, metadata: {name: s}}\n- ${JSON.stringify(docs(deployment("h", { hostNetwork: true }))[0])}\n`;
+    const r = runCli(["inject", "-f", file("list.yaml", list)]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${kubeYaml(docs(list)[0] as JsonObject)}---\n`);
+    expect(r.stdout).toMatch(/^- apiVersion: v1\n {2}kind: Service$/m);
+  });
+
+  it("leaves documents skipped by uninject as written: there is no istioctl printing to match", () => {
+    const host = deployment("host", { ns: "shop", hostNetwork: true });
+    const r = runCli(["uninject", "-f", file("un.yaml", host)]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`${host}---\n`);
   });
 
   it("ignores the policy and the selectors, as istioctl kube-inject does", () => {
@@ -312,7 +336,7 @@ describe("outrigger inject: bad input", () => {
   it("a document with no kind: exit 1 naming the document and the field", () => {
     const r = runCli(["inject", "-f", "-"], "apiVersion: v1\nmetadata: {name: x}\n");
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe(
+    expect(withoutNotice(r.stderr)).toBe(
       "outrigger inject: standard input: document 1 (line 1): kind: missing; every Kubernetes object names its kind\n",
     );
   });
@@ -346,7 +370,7 @@ describe("outrigger inject: bad input", () => {
   it("a missing file or bad config: exit 1 with one line", () => {
     const missing = runCli(["inject", "-f", join(dir, "nope.yaml")]);
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toBe(
+    expect(withoutNotice(missing.stderr)).toBe(
       `outrigger inject: cannot read ${join(dir, "nope.yaml")}: no such file or directory\n`,
     );
     const bad = runCli([
@@ -432,7 +456,7 @@ describe("outrigger inject --remote", () => {
       input,
     );
     expect(r.status).toBe(0);
-    expect(r.stdout).toBe(`${input}---\n`);
+    expect(r.stdout).toBe(`${kubeYaml(docs(input)[0] as JsonObject)}---\n`);
     expect(r.stderr).toContain('Skipping injection because Deployment "/r3" was not injected by the webhook');
   });
 });

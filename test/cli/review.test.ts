@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.ts";
 import { readShared, sharedPath } from "../helpers/fixtures.ts";
+import { withoutNotice } from "./notice.ts";
 
 const capture = sharedPath("fixtures/apiserver/sample-admissionreview-v1.json");
 
@@ -46,7 +47,7 @@ describe("outrigger review", () => {
     ]) {
       const r = runCli(args, "this is not json");
       expect(r.status).toBe(1);
-      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(withoutNotice(r.stderr).trim().split("\n")).toHaveLength(1);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
   });

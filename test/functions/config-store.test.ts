@@ -38,6 +38,11 @@ const VERSION_B = version(CONFIG_B);
 const INVALID =
   "injectedAnnotations: {team: CONFIDENTIAL-MARKER}\nneverInjectSelector:\n  - matchExpressions: [{key: a, operator: Bogus}]\n";
 const CORRUPT = "policy: [unclosed\n  CONFIDENTIAL-MARKER: {";
+// Compiles, but renders a list where a partial Pod belongs: refused by the render check.
+const RENDER_FAILS = JSON.stringify({
+  templates: { custom: "- CONFIDENTIAL-MARKER\n" },
+  defaultTemplates: ["sidecar", "custom"],
+});
 
 function clock(start = 1_000_000) {
   const c = { t: start, now: () => c.t, advance: (ms: number) => (c.t += ms) };
@@ -139,7 +144,13 @@ describe("ConfigStore with GCS (in-repo fake)", () => {
     t.advance(60_000);
     await store.refresh(1000);
     expect(store.current()?.version).toBe(VERSION_A);
-    expect(store.health()).toEqual({ ok: true, version: VERSION_A });
+    expect(store.health()).toEqual({
+      ok: true,
+      version: VERSION_A,
+      refused: expect.stringMatching(
+        /^config sha256:[0-9a-f]{12} refused: it did not validate; serving the last good config/,
+      ),
+    });
     const refused = lines.at(-1);
     expect(refused).toMatchObject({
       severity: "ERROR",
@@ -163,14 +174,36 @@ describe("ConfigStore with GCS (in-repo fake)", () => {
     expect(lines.at(-1)).toMatchObject({ message: "config refused; serving the last good config" });
     expect(lines.at(-1)?.reason).toContain("not valid YAML or JSON");
 
-    // Putting the good document back is served again without recompiling it.
+    // A template that fails the render check (here: renders a list, and names a secret) is refused
+    // too; health says so generically, the log names the template and the probe pod.
+    google.put("cfg", "refuse.yaml", RENDER_FAILS);
+    t.advance(60_000);
+    await store.refresh(1000);
+    expect(store.current()?.version).toBe(VERSION_A);
+    const health = store.health();
+    expect(health).toMatchObject({ ok: true, version: VERSION_A });
+    expect(health.ok && health.refused).toContain("a template failed the render check on the probe pods");
+    expect(JSON.stringify(health)).not.toMatch(/CONFIDENTIAL|custom/);
+    expect(lines.at(-1)?.reason).toContain("templates.custom: fails the render check on the plain probe pod");
+
+    // Putting the good document back is served again without recompiling it, and health is clean.
     google.put("cfg", "refuse.yaml", CONFIG_A);
     t.advance(60_000);
     await store.refresh(1000);
     expect(store.current()?.version).toBe(VERSION_A);
     expect(lines.at(-1)?.message).toBe("config unchanged");
+    expect(store.health()).toEqual({ ok: true, version: VERSION_A });
 
     expect(JSON.stringify(lines)).not.toContain("CONFIDENTIAL-MARKER");
+  });
+
+  it("at a cold start, serves the templates that pass the render check and holds back the one that fails", async () => {
+    google.put("cfg", "cold-render.yaml", RENDER_FAILS);
+    const store = await ConfigStore.fromEnv(gsEnv("cold-render.yaml"), { now: clock().now });
+    const engine = store.current();
+    expect(engine?.templates.has("sidecar")).toBe(true);
+    expect(engine?.broken.get("custom")).toContain("fails the render check");
+    expect(store.health()).toMatchObject({ ok: true });
   });
 
   it("with no valid config at all: health is not ok, with a generic reason, and nothing is served", async () => {

@@ -39,6 +39,12 @@ import {
  */
 
 let all: TfModule[];
+const squash = (text: string): string => text.replace(/\s+/g, " ").trim();
+/** The webhook module's own regular expressions for a revision's URL. */
+const patternsOf = (m: TfModule) => ({
+  routePattern: m.locals.route_pattern as string,
+  envForm: m.locals.env_form as string,
+});
 const byRel = (rel: string): TfModule => {
   const m = all.find((x) => x.rel === rel);
   if (!m) throw new Error(`no module ${rel}`);
@@ -412,11 +418,13 @@ describe("the webhook module renders what `outrigger webhook-config` renders", (
 
   it("maps every field the function renders: from the file or from a variable", () => {
     const m = byRel("modules/webhook");
-    const hook = block(m.resources.kubernetes_mutating_webhook_configuration_v1?.this, "dynamic", "webhook");
+    const resource = m.resources.kubernetes_mutating_webhook_configuration_v1?.this;
+    expect(unwrap(resource.for_each)).toBe("local.variants");
+    const hook = block(resource, "dynamic", "webhook");
     const content = hook.content[0];
-    expect(unwrap(hook.for_each)).toBe("local.variant.webhooks");
+    expect(unwrap(hook.for_each)).toBe("each.value.webhooks");
     const fields = new Set<string>();
-    for (const opts of [{}, { revision: "canary", namespacesByDefault: true }])
+    for (const opts of [{}, { revision: "canary", namespacesByDefault: true }, { tag: "default" }])
       for (const w of entriesOf(render(opts))) for (const k of Object.keys(w)) fields.add(k);
     const handled = new Set<string>([...FROM_FILE, ...FROM_VARIABLES]);
     expect(
@@ -431,7 +439,7 @@ describe("the webhook module renders what `outrigger webhook-config` renders", (
     expect(unwrap(content.failure_policy)).toBe("var.failure_policy");
     expect(unwrap(content.timeout_seconds)).toBe("var.timeout_seconds");
     expect(unwrap(content.reinvocation_policy)).toBe("var.reinvocation_policy");
-    expect(unwrap(block(content, "client_config").url)).toBe("var.url");
+    expect(unwrap(block(content, "client_config").url)).toBe("local.revision_url[each.key]");
     expect(unwrap(block(content, "client_config").ca_bundle)).toBe("var.ca_bundle");
     const rule = block(content, "dynamic", "rule");
     expect(unwrap(rule.for_each)).toBe("webhook.value.rules");
@@ -467,12 +475,34 @@ describe("the webhook module renders what `outrigger webhook-config` renders", (
     expect(m.locals.variant_key).toBe(
       "%{if local.is_revision}revision%{else}default%{endif}%{if var.namespaces_by_default}+auto%{endif}",
     );
-    expect(m.locals.variant).toContain("local.generated.revisionPlaceholder");
+    expect(unwrap(m.locals.placeholder)).toBe("local.generated.revisionPlaceholder");
+    expect(unwrap(m.locals.auto)).toBe('var.namespaces_by_default ? "+auto" : ""');
+    expect(m.locals.single).toEqual({
+      single: { variant: "${local.variant_key}", key: '${local.is_revision ? var.revision : ""}', url: null },
+    });
+    // The layout: revision/<r> and tag/<t>, each with its variant, its placeholder value and its URL's revision.
+    const layout = squash(m.locals.layout);
+    for (const part of [
+      'for r in var.revisions : "revision/${r}" => {',
+      'variant = "${r == "default" ? "default" : "revision"}${local.auto}" key = r url = r',
+      'for t, r in var.tags : "tag/${t}" => {',
+      'variant = "${t == "default" ? "tag-default" : "tag"}${local.auto}" key = t url = r',
+    ])
+      expect(layout).toContain(part);
+    expect(unwrap(m.locals.chosen)).toBe(
+      "jsondecode(local.use_layout ? jsonencode(local.layout) : jsonencode(local.single))",
+    );
+    expect(squash(m.locals.variants)).toBe(
+      "${{ for k, c in local.chosen : k => jsondecode(replace( jsonencode(local.generated.variants[c.variant]), local.placeholder, c.key, )) }}",
+    );
+    expect(squash(m.locals.revision_url)).toBe(
+      '${{ for k, c in local.chosen : k => c.url == null ? var.url : ( can(regex(local.env_form, var.url)) ? "${var.url}:ENV:rev=${c.url}" : replace(var.url, "/${local.route_pattern}/", "$1/rev/${c.url}$2") ) }}',
+    );
     const meta = block(m.resources.kubernetes_mutating_webhook_configuration_v1?.this, "metadata");
-    expect(unwrap(meta.name)).toBe("var.name != null ? var.name : local.variant.metadata.name");
+    expect(unwrap(meta.name)).toBe("var.name != null ? var.name : each.value.metadata.name");
     expect(m.locals.aks_annotations).toContain('"admissions.enforcer/disabled" = "true"');
     expect(unwrap(meta.annotations)).toBe(
-      "merge(try(local.variant.metadata.annotations, {}), var.annotations, local.aks_annotations)",
+      "merge(try(each.value.metadata.annotations, {}), var.annotations, local.aks_annotations)",
     );
   });
 
@@ -499,7 +529,7 @@ describe("the webhook module renders what `outrigger webhook-config` renders", (
         ...(input.revision ? { revision: input.revision } : {}),
         namespacesByDefault: input.namespacesByDefault,
       });
-      const mod = moduleEquivalent(generated, inputs);
+      const mod = moduleEquivalent(generated, inputs, patternsOf(m)).single as JsonObject;
       expect((mod.metadata as JsonObject).name).toEqual((cli.metadata as JsonObject).name);
       expect(entriesOf(mod).map(withApiDefaults)).toEqual(entriesOf(cli).map(withApiDefaults));
       // With the module's other defaults given to the CLI explicitly, still the same.
@@ -511,12 +541,11 @@ describe("the webhook module renders what `outrigger webhook-config` renders", (
         timeoutSeconds: 5,
         reinvocationPolicy: "IfNeeded",
       } as Parameters<typeof render>[0]);
-      const modExplicit = moduleEquivalent(generated, {
-        ...inputs,
-        failurePolicy: "Ignore",
-        timeoutSeconds: 5,
-        reinvocationPolicy: "IfNeeded",
-      });
+      const modExplicit = moduleEquivalent(
+        generated,
+        { ...inputs, failurePolicy: "Ignore", timeoutSeconds: 5, reinvocationPolicy: "IfNeeded" },
+        patternsOf(m),
+      ).single as JsonObject;
       expect(entriesOf(modExplicit).map(withApiDefaults)).toEqual(entriesOf(explicit).map(withApiDefaults));
     },
   );

@@ -33,11 +33,16 @@ export const FROM_FILE = [
   "objectSelector",
 ] as const;
 
-export const VARIANTS: Record<string, { revision?: string; namespacesByDefault?: boolean }> = {
+export const VARIANTS: Record<string, { revision?: string; tag?: string; namespacesByDefault?: boolean }> = {
   default: {},
   "default+auto": { namespacesByDefault: true },
   revision: { revision: REVISION_PLACEHOLDER },
   "revision+auto": { revision: REVISION_PLACEHOLDER, namespacesByDefault: true },
+  // A tag's registration (revision-tags-mwc.yaml); the tag `default` carries the legacy entries.
+  tag: { tag: REVISION_PLACEHOLDER },
+  "tag+auto": { tag: REVISION_PLACEHOLDER, namespacesByDefault: true },
+  "tag-default": { tag: "default" },
+  "tag-default+auto": { tag: "default", namespacesByDefault: true },
 };
 
 export type WebhookOptions = Parameters<typeof mutatingWebhookConfiguration>[0];
@@ -81,6 +86,9 @@ export function generateWebhooksJson(): JsonObject {
 export interface ModuleInputs {
   url: string;
   revision?: string | null;
+  /** With `revisions`: one configuration per revision and per tag (the module's `layout` local). */
+  revisions?: string[];
+  tags?: Record<string, string>;
   namespacesByDefault?: boolean;
   failurePolicy: string;
   timeoutSeconds: number;
@@ -89,28 +97,61 @@ export interface ModuleInputs {
 }
 
 /**
- * What modules/webhook renders for these inputs, in the API's field names: a mirror of its locals and
- * dynamic blocks (the test checks the HCL says the same, attribute by attribute).
+ * What modules/webhook renders for these inputs, in the API's field names, keyed as its for_each is:
+ * a mirror of its locals and dynamic blocks (the test checks the HCL says the same, attribute by
+ * attribute). `routePattern` and `envForm` are the module's own regular expressions, read from it.
  */
-export function moduleEquivalent(generated: JsonObject, inputs: ModuleInputs): JsonObject {
+export function moduleEquivalent(
+  generated: JsonObject,
+  inputs: ModuleInputs,
+  patterns: { routePattern: string; envForm: string },
+): Record<string, JsonObject> {
+  const auto = inputs.namespacesByDefault ? "+auto" : "";
   const isRevision = inputs.revision != null && inputs.revision !== "";
-  const key = `${isRevision ? "revision" : "default"}${inputs.namespacesByDefault ? "+auto" : ""}`;
+  type Chosen = { variant: string; key: string; url: string | null };
+  const chosen: Record<string, Chosen> = {};
+  if ((inputs.revisions ?? []).length > 0) {
+    for (const r of inputs.revisions ?? [])
+      chosen[`revision/${r}`] = {
+        variant: `${r === "default" ? "default" : "revision"}${auto}`,
+        key: r,
+        url: r,
+      };
+    for (const [t, r] of Object.entries(inputs.tags ?? {}))
+      chosen[`tag/${t}`] = { variant: `${t === "default" ? "tag-default" : "tag"}${auto}`, key: t, url: r };
+  } else
+    chosen.single = {
+      variant: `${isRevision ? "revision" : "default"}${auto}`,
+      key: isRevision ? (inputs.revision as string) : "",
+      url: null,
+    };
   const variants = generated.variants as JsonObject;
   const placeholder = generated.revisionPlaceholder as string;
-  const variant = JSON.parse(
-    JSON.stringify(variants[key]).replaceAll(placeholder, isRevision ? (inputs.revision as string) : ""),
-  ) as JsonObject;
-  const metadata = variant.metadata as JsonObject;
-  return {
-    metadata: { ...metadata, name: inputs.name ?? (metadata.name as Json) },
-    webhooks: (variant.webhooks as JsonObject[]).map((w) => ({
-      ...w,
-      clientConfig: { url: inputs.url },
-      failurePolicy: inputs.failurePolicy,
-      timeoutSeconds: inputs.timeoutSeconds,
-      reinvocationPolicy: inputs.reinvocationPolicy,
-    })),
-  };
+  const out: Record<string, JsonObject> = {};
+  for (const [k, c] of Object.entries(chosen)) {
+    const variant = JSON.parse(
+      JSON.stringify(variants[c.variant]).replaceAll(placeholder, c.key),
+    ) as JsonObject;
+    // Terraform's replace() with a /regex/ is Go's ReplaceAllString: $1 and $2 as in JavaScript.
+    const url =
+      c.url === null
+        ? inputs.url
+        : new RegExp(patterns.envForm).test(inputs.url)
+          ? `${inputs.url}:ENV:rev=${c.url}`
+          : inputs.url.replace(new RegExp(patterns.routePattern, "g"), `$1/rev/${c.url}$2`);
+    const metadata = variant.metadata as JsonObject;
+    out[k] = {
+      metadata: { ...metadata, name: inputs.name ?? (metadata.name as Json) },
+      webhooks: (variant.webhooks as JsonObject[]).map((w) => ({
+        ...w,
+        clientConfig: { url },
+        failurePolicy: inputs.failurePolicy,
+        timeoutSeconds: inputs.timeoutSeconds,
+        reinvocationPolicy: inputs.reinvocationPolicy,
+      })),
+    };
+  }
+  return out;
 }
 
 /**

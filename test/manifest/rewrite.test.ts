@@ -53,7 +53,7 @@ describe("inject then uninject gives the manifest back", () => {
   it("a pod that was never injected is left alone, with a line that says so", async () => {
     const pod =
       "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: n}\nspec: {containers: [{name: a, image: i}]}\n";
-    const r = await rewriteManifest(pod, uninjection, "uninjection");
+    const r = await rewriteManifest(pod, uninjection, "uninjection", "as-written");
     expect(r).toEqual({
       ok: true,
       value: {
@@ -61,5 +61,35 @@ describe("inject then uninject gives the manifest back", () => {
         skipped: ['Skipping uninjection because Pod "n/p" has no injected sidecar'],
       },
     });
+  });
+});
+
+describe("documents whose pods were all skipped", () => {
+  const skipAll = () => ({ ok: true as const, value: { skipped: "is skipped by this test" } });
+  const manifest = [
+    "# a comment istioctl drops\nkind: Pod\napiVersion: v1\nmetadata: {name: p, namespace: n}\nspec: {hostNetwork: true, containers: [{name: a, image: i}]}\n",
+    "kind: Service  # other kinds pass through\napiVersion: v1\nmetadata: {name: s}\n",
+    "kind: List\napiVersion: v1\nitems: [{kind: ConfigMap, apiVersion: v1, metadata: {name: c}}]\n",
+  ];
+  const input = manifest.join("---\n");
+  const objects = parseAllDocuments(input).map((d) => d.toJS() as JsonObject);
+
+  it("are printed in the typed form istioctl prints every kind it decodes; other kinds stay as written", async () => {
+    const r = await rewriteManifest(input, skipAll);
+    if (!r.ok) throw new Error(r.error);
+    expect(r.value.documents.map((d) => d.after)).toEqual([
+      kubeYaml(objects[0] as JsonObject),
+      (manifest[1] as string).trimEnd(),
+      kubeYaml(objects[2] as JsonObject),
+    ]);
+    expect(r.value.documents.map((d) => d.changed)).toEqual([false, false, false]);
+    expect(r.value.documents[0]?.after).toContain("status: {}");
+    expect(r.value.skipped).toEqual(['Skipping injection because Pod "n/p" is skipped by this test']);
+  });
+
+  it("come back byte for byte when asked (uninjection)", async () => {
+    const r = await rewriteManifest(input, skipAll, "uninjection", "as-written");
+    if (!r.ok) throw new Error(r.error);
+    expect(r.value.documents.map((d) => d.after)).toEqual(r.value.documents.map((d) => d.before));
   });
 });

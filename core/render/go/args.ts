@@ -5,6 +5,7 @@
  * wrong argument fails, or converts, exactly as it does in istiod.
  */
 import { formatV, typeString } from "./fmt.ts";
+import { INT64_MIN, parseGoFloat, parseGoInt } from "./strconv.ts";
 import {
   deref,
   enumName,
@@ -111,102 +112,8 @@ export const stringSlice = (xs: string[]): GoValue => new Typed({ kind: "slice",
 /** A Go `[]int` result (until, untilStep). */
 export const intSlice = (xs: bigint[]): GoValue => new Typed({ kind: "slice", elem: INT }, xs);
 
-// ---------------------------------------------------------------------------------------------------
-// strconv.ParseInt and ParseFloat, which cast uses for strings
-
-const INT64_MAX = (1n << 63n) - 1n;
-const INT64_MIN = -(1n << 63n);
-
-/** Go's underscoreOK: `_` only between digits (or after a base prefix). */
-function underscoreOK(s: string): boolean {
-  let saw = "^";
-  let i = 0;
-  if (s[0] === "-" || s[0] === "+") s = s.slice(1);
-  let hex = false;
-  if (s.length >= 2 && s[0] === "0" && "bBoOxX".includes(s[1] ?? "")) {
-    i = 2;
-    saw = "0";
-    hex = s[1] === "x" || s[1] === "X";
-  }
-  for (; i < s.length; i++) {
-    const c = s[i] ?? "";
-    if ((c >= "0" && c <= "9") || (hex && /[a-fA-F]/.test(c))) {
-      saw = "0";
-      continue;
-    }
-    if (c === "_") {
-      if (saw !== "0") return false;
-      saw = "_";
-      continue;
-    }
-    if (saw === "_") return false;
-    saw = "!";
-  }
-  return saw !== "_";
-}
-
-/**
- * strconv.ParseInt(s, base, 64). Returns the value, or an error kind: "syntax", or "range" together
- * with the clamped value Go returns alongside the range error.
- */
-export function parseGoInt(s: string, base: number): { value: bigint; err?: "syntax" | "range" } {
-  const s0 = s;
-  if (s === "") return { value: 0n, err: "syntax" };
-  let neg = false;
-  if (s[0] === "+" || s[0] === "-") {
-    neg = s[0] === "-";
-    s = s.slice(1);
-  }
-  let b = base;
-  if (base === 0) {
-    b = 10;
-    if (s[0] === "0") {
-      const p = (s[1] ?? "").toLowerCase();
-      if (s.length >= 3 && p === "b") [b, s] = [2, s.slice(2)];
-      else if (s.length >= 3 && p === "o") [b, s] = [8, s.slice(2)];
-      else if (s.length >= 3 && p === "x") [b, s] = [16, s.slice(2)];
-      else [b, s] = [8, s.slice(1)];
-    }
-  }
-  if (s === "" && !(base === 0 && b === 8 && /^[+-]?0$/.test(s0))) return { value: 0n, err: "syntax" };
-  let n = 0n;
-  let underscores = false;
-  for (const c of s) {
-    if (c === "_" && base === 0) {
-      underscores = true;
-      continue;
-    }
-    const d = Number.parseInt(c, 36);
-    if (Number.isNaN(d) || d >= b) return { value: 0n, err: "syntax" };
-    n = n * BigInt(b) + BigInt(d);
-  }
-  if (underscores && !underscoreOK(s0)) return { value: 0n, err: "syntax" };
-  if (neg) n = -n;
-  if (n > INT64_MAX) return { value: INT64_MAX, err: "range" };
-  if (n < INT64_MIN) return { value: INT64_MIN, err: "range" };
-  return { value: n };
-}
-
-/** strconv.ParseFloat(s, 64); undefined on any error (cast turns errors into 0). */
-export function parseGoFloat(s: string): number | undefined {
-  const special = /^([+-]?)(inf|infinity|nan)$/i.exec(s);
-  if (special) {
-    if (special[2]?.toLowerCase() === "nan") return special[1] ? undefined : Number.NaN;
-    return special[1] === "-" ? -Infinity : Infinity;
-  }
-  if (s.includes("_") && !underscoreOK(s)) return undefined;
-  const t = s.replaceAll("_", "");
-  let v: number;
-  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) v = Number(t);
-  else {
-    const m = /^([+-]?)0[xX]([0-9a-fA-F]*)\.?([0-9a-fA-F]*)[pP]([+-]?\d+)$/.exec(t);
-    if (!m || (m[2] === "" && m[3] === "")) return undefined;
-    const mant = BigInt(`0x${m[2] || "0"}${m[3] ?? ""}`);
-    v = Number(mant) * 2 ** (Number(m[4]) - 4 * (m[3] ?? "").length);
-    if (m[1] === "-") v = -v;
-  }
-  return Number.isFinite(v) ? v : undefined;
-}
+// Re-exported: Sprig's numbers import strconv.ParseInt from here, beside cast's conversions.
+export { parseGoFloat, parseGoInt } from "./strconv.ts";
 
 /** cast's trimZeroDecimal: "1.00" → "1", anything else unchanged. */
 function trimZeroDecimal(s: string): string {

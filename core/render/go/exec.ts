@@ -333,15 +333,18 @@ class State {
     this.at(pipe);
     let value: GoValue;
     let has = false;
-    for (const cmd of pipe.cmds) {
-      value = this.evalCommand(dot, dotIface, cmd, value, has);
+    const cmds = pipe.cmds;
+    for (let i = 0; i < cmds.length; i++) {
+      value = this.evalCommand(dot, dotIface, cmds[i] as CommandNode, value, has);
       has = true;
       // A value of static type interface{} is unwrapped: a nil interface becomes the invalid value.
       if (value === null) value = undefined;
       else if (value instanceof Typed && value.type.kind === "interface")
         value = fromJSON(value.raw) ?? undefined;
     }
-    for (const v of pipe.decl) {
+    const decl = pipe.decl;
+    if (decl.length === 0) return value;
+    for (const v of decl) {
       if (pipe.isAssign) this.setVar(v.ident[0] as string, value, false);
       else this.push(v.ident[0] as string, value, false);
     }
@@ -494,7 +497,8 @@ class State {
       if (r === null || r === undefined) this.errorf(`nil pointer evaluating interface {}.${name}`);
     }
     // Go names the receiver's type as it was before indirection: `*v1.PodSpec`, `interface {}`.
-    const typ = recvIface ? "interface {}" : typeString(r);
+    // Only an error reads it, so it is worked out then (this is the hottest path of a render).
+    const before = r;
     const method = methodOf(r, name);
     if (method) {
       const recv = r as Typed;
@@ -520,7 +524,8 @@ class State {
       const t = nilPtr.type;
       const hasField =
         t.kind !== "ptr" || t.elem.kind !== "struct" || structField(t.elem, name) !== undefined;
-      if (hasField) this.errorf(`nil pointer evaluating ${typ}.${name}`);
+      if (hasField)
+        this.errorf(`nil pointer evaluating ${recvIface ? "interface {}" : typeString(before)}.${name}`);
     } else if (r instanceof Typed) {
       const t = r.type;
       if (t.kind === "struct") {
@@ -546,7 +551,7 @@ class State {
       const v = r[name];
       return v === undefined ? null : v;
     }
-    this.errorf(`can't evaluate field ${name} in type ${typ}`);
+    this.errorf(`can't evaluate field ${name} in type ${recvIface ? "interface {}" : typeString(before)}`);
   }
 
   evalFunction(

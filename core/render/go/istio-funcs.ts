@@ -5,6 +5,7 @@
  * are checked as text/template checks them before the call: a missing value is nil for maps,
  * slices and pointers, and an error for strings, ints and structs.
  */
+import { otelAttributes } from "../otel.ts";
 import { argInt, argString, goTypeName } from "./args.ts";
 import { sprint } from "./fmt.ts";
 import { cleanProxyConfig, marshalJSON, protoJSON } from "./gojson.ts";
@@ -311,32 +312,17 @@ function otelResourceAttributes(
   const lbls = stringMapArg(labels, "otelResourceAttributes");
   const ns = argString(namespace, "otelResourceAttributes");
   const list = containersArg(containers);
-  const providers = isPlainMap(mc) && Array.isArray(mc.extensionProviders) ? mc.extensionProviders : [];
-  const wanted = providers.some((p) => {
-    const otel = isPlainMap(p) ? p.opentelemetry : undefined;
-    return isPlainMap(otel) && otel.serviceAttributeEnrichment === "OTEL_SEMANTIC_CONVENTIONS";
-  });
-  if (!wanted) return "";
   const get = (m: Typed | null, k: string) => (m ? (mapGet(m, k) as string) : "");
-  const attrs: string[] = [];
-  const svcNs = get(anns, "resource.opentelemetry.io/service.namespace");
-  if (svcNs !== "") attrs.push(`service.namespace=${svcNs}`);
-  else if (ns !== "") attrs.push(`service.namespace=${ns}`);
-
-  const version =
-    get(anns, "resource.opentelemetry.io/service.version") || get(lbls, "app.kubernetes.io/version");
-  if (version !== "") attrs.push(`service.version=${version}`);
-  else if (list.length === 1) {
-    const { tag, digest } = imageTagDigest(field(list[0] as Typed, "Image") as string);
-    const v = tag !== "" && digest !== "" ? `${tag}@${digest}` : digest || tag;
-    if (v !== "") attrs.push(`service.version=${v}`);
-  }
-
-  const instance = get(anns, "resource.opentelemetry.io/service.instance.id");
-  if (instance !== "") attrs.push(`service.instance.id=${instance}`);
-  else if (list.length > 0)
-    attrs.push(`service.instance.id=${ns}.$(POD_NAME).${field(list[0] as Typed, "Name") as string}`);
-  return attrs.join(",");
+  return otelAttributes({
+    providers: isPlainMap(mc) ? mc.extensionProviders : undefined,
+    annotation: (k) => get(anns, k),
+    label: (k) => get(lbls, k),
+    namespace: ns,
+    containers: list.map((c) => ({
+      name: field(c as Typed, "Name") as string,
+      image: field(c as Typed, "Image") as string,
+    })),
+  });
 }
 
 /** A `*meshconfig.MeshConfig` parameter's raw JSON (nil → undefined). */
@@ -344,17 +330,4 @@ function meshArg(v: GoValue): unknown {
   if (v === undefined || v === null) return undefined;
   if (v instanceof Typed && v.type.kind === "ptr" && isStruct(v.type.elem, "mesh.MeshConfig")) return v.raw;
   throw wrongType("*v1alpha1.MeshConfig", v);
-}
-
-function imageTagDigest(image: string): { tag: string; digest: string } {
-  let rest = image;
-  let digest = "";
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  const slash = rest.lastIndexOf("/");
-  const colon = rest.lastIndexOf(":");
-  return { tag: colon > slash ? rest.slice(colon + 1) : "", digest };
 }

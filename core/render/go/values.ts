@@ -126,6 +126,24 @@ export function fromJSON(raw: unknown): GoValue {
 
 /** A struct's field by Go name, following embedded structs; undefined when the struct has none. */
 export function structField(t: GoType & { kind: "struct" }, name: string): FieldDesc | undefined {
+  // Types are built once and never change, so each struct's lookups are remembered (MeshConfig has
+  // about a hundred fields, and templates read the same few on every render).
+  let byName = fieldIndex.get(t);
+  if (byName === undefined) {
+    byName = new Map();
+    fieldIndex.set(t, byName);
+  }
+  let hit = byName.get(name);
+  if (hit === undefined) {
+    hit = findField(t, name) ?? null;
+    byName.set(name, hit);
+  }
+  return hit ?? undefined;
+}
+
+const fieldIndex = new WeakMap<GoType, Map<string, FieldDesc | null>>();
+
+function findField(t: GoType & { kind: "struct" }, name: string): FieldDesc | undefined {
   for (const f of t.fields) if (f.go === name && !f.embedded) return f;
   for (const f of t.fields) {
     if (!f.embedded) continue;

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { type Engine, loadEngine } from "../../../core/engine.ts";
 import type { Result } from "../../../core/json.ts";
+import { isRenderCheckFailure } from "../../../core/render/check.ts";
 import { log } from "../log.ts";
 import { type Deps, type Env, nonEmpty } from "./auth.ts";
 import { type ConfigSource, type Fetched, sourceFromEnv, type Validator } from "./source.ts";
@@ -15,7 +16,11 @@ import { type ConfigSource, type Fetched, sourceFromEnv, type Validator } from "
  */
 
 export type FailureMode = "deny" | "allow";
-export type Health = { ok: true; version: string } | { ok: false; reason: string };
+/**
+ * `refused`: why the source's newest document is not the one served (a generic reason, the
+ * document's digest and no text of it: the details are in the logs).
+ */
+export type Health = { ok: true; version: string; refused?: string } | { ok: false; reason: string };
 
 export const DEFAULT_TTL_SECONDS = 60;
 /** With nothing to serve, a failed load is retried this often at most (or every TTL, if shorter). */
@@ -55,6 +60,8 @@ export class ConfigStore {
   private lastAttempt: number | undefined;
   private inflight: Promise<void> | undefined;
   private reason: string;
+  /** Why the newest document was refused while an older one serves; cleared when the source serves a good one. */
+  private refused: string | undefined;
 
   /** The store the environment describes, with its first load done (or failed). */
   static async fromEnv(env: Env, deps: StoreDeps = {}): Promise<ConfigStore> {
@@ -93,7 +100,10 @@ export class ConfigStore {
   }
 
   health(): Health {
-    return this.engine ? { ok: true, version: this.engine.version } : { ok: false, reason: this.reason };
+    if (!this.engine) return { ok: false, reason: this.reason };
+    return this.refused === undefined
+      ? { ok: true, version: this.engine.version }
+      : { ok: true, version: this.engine.version, refused: this.refused };
   }
 
   /**
@@ -158,6 +168,7 @@ export class ConfigStore {
     const hash = createHash("sha256").update(fetched.text).digest("hex");
     if (this.engine && hash === this.textHash) {
       this.validator = fetched.validator;
+      this.refused = undefined;
       log("DEBUG", "config unchanged", fields);
       return;
     }
@@ -169,6 +180,7 @@ export class ConfigStore {
     this.validator = fetched.validator;
     if (!loaded.ok) {
       if (!this.engine) this.reason = REASON.refused;
+      else this.refused = refusedReason(hash, loaded.error);
       log(
         "ERROR",
         this.engine ? "config refused; serving the last good config" : "config refused; no config to serve",
@@ -182,6 +194,7 @@ export class ConfigStore {
     const previous = this.engine?.version;
     this.engine = loaded.value;
     this.textHash = hash;
+    this.refused = undefined;
     log("INFO", "config loaded", {
       configSource: this.description,
       configVersion: loaded.value.version,
@@ -189,6 +202,14 @@ export class ConfigStore {
       ...(loaded.value.warnings.length > 0 ? { warnings: loaded.value.warnings } : {}),
     });
   }
+}
+
+/** The public reason a document was refused: its kind and digest, never its text (templates may hold secrets). */
+function refusedReason(hash: string, error: string): string {
+  const kind = isRenderCheckFailure(error)
+    ? "a template failed the render check on the probe pods (it errs, renders no mapping, or exceeds the render budget)"
+    : "it did not validate";
+  return `config sha256:${hash.slice(0, 12)} refused: ${kind}; serving the last good config (see the logs)`;
 }
 
 /** TTL, failure mode and clock from the environment; a bad value is logged and the default used. */

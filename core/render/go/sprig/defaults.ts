@@ -4,52 +4,12 @@
  * pointer is never empty (it is not followed), 0, "", false, nil and empty maps and slices are.
  */
 import { argBool, argString } from "../args.ts";
-import {
-  enumNumber,
-  GoError,
-  type GoFunc,
-  type GoValue,
-  isNilTyped,
-  isPlainMap,
-  Typed,
-  typed,
-} from "../values.ts";
+import { isEmptyValue } from "../gojson.ts";
+import { GoError, type GoFunc, type GoValue } from "../values.ts";
 import { arity } from "./misc.ts";
 
-export function empty(v: GoValue): boolean {
-  if (v === undefined || v === null) return true;
-  switch (typeof v) {
-    case "string":
-      return v.length === 0;
-    case "boolean":
-      return !v;
-    case "number":
-      return v === 0;
-    case "bigint":
-      return v === 0n;
-  }
-  if (Array.isArray(v)) return v.length === 0;
-  if (v instanceof Typed) {
-    switch (v.type.kind) {
-      case "struct":
-        return false;
-      case "ptr":
-      case "duration":
-        return isNilTyped(v);
-      case "slice":
-        return !Array.isArray(v.raw) || v.raw.length === 0;
-      case "map":
-        return !isPlainMap(v.raw) || Object.keys(v.raw).length === 0;
-      case "enum":
-        return enumNumber(v) === 0;
-      case "interface":
-        return empty(v.raw as GoValue);
-      default:
-        return empty(typed(v.type, v.raw));
-    }
-  }
-  return Object.keys(v).length === 0;
-}
+/** Sprig's empty is Go's zero-value test, the same one encoding/json's omitempty applies. */
+export const empty = isEmptyValue;
 
 export const defaultFuncs: Record<string, GoFunc> = {
   default: (...args) => {

@@ -29,10 +29,15 @@ locals {
 
   # Istio's own ConfigMaps, uploaded as they were exported (core/config/istio.ts reads them), with the
   # keys a cluster would know and a webhook outside it must be told as one document beside them.
-  use_configmaps  = length(var.configmap_files) > 0
-  beside_keys     = ["nativeSidecars", "features", "namespaces"]
-  configmaps      = join("\n---\n", [for path in var.configmap_files : trimspace(file(path))])
-  beside_document = local.from_hcl
+  # `revisions` adds each revision's files (ConfigMaps named istio-sidecar-injector-<rev>, istio-<rev>),
+  # in revision order, and `tags` goes beside them (core/config/revisions.ts).
+  revision_names  = sort(keys(var.revisions))
+  configmap_paths = concat(var.configmap_files, flatten([for r in local.revision_names : var.revisions[r]]))
+  use_configmaps  = length(local.configmap_paths) > 0
+  beside_keys     = ["nativeSidecars", "features", "namespaces", "tags", "revisions"]
+  configmaps      = join("\n---\n", [for path in local.configmap_paths : trimspace(file(path))])
+  tags            = merge(try(local.from_hcl.tags, {}), var.tags)
+  beside_document = merge(local.from_hcl, length(var.tags) == 0 ? {} : { tags = var.tags })
   configmaps_content = length(local.beside_document) == 0 ? "${local.configmaps}\n" : "${local.configmaps}\n---\n${yamlencode(local.beside_document)}"
 
   unknown_keys = setsubtract(keys(local.document), local.use_configmaps ? local.beside_keys : local.config_keys)

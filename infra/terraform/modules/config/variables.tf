@@ -23,9 +23,21 @@ variable "mesh_file" {
 }
 
 variable "configmap_files" {
-  description = "Paths of your cluster's Istio ConfigMaps as `kubectl -n istio-system get configmap istio-sidecar-injector istio -o yaml` prints them (a List, or one file per ConfigMap). When set, the uploaded document is these files as a YAML stream, Istio's own config read as istiod reads it; `config` may then add only nativeSidecars, features and namespaces, as a document beside them, and config_file, values_file and mesh_file must be unset."
+  description = "Paths of your cluster's Istio ConfigMaps as `kubectl -n istio-system get configmap istio-sidecar-injector istio -o yaml` prints them (a List, or one file per ConfigMap). When set, the uploaded document is these files as a YAML stream, Istio's own config read as istiod reads it; `config` may then add only nativeSidecars, features, namespaces, tags and revisions (per-revision settings), as a document beside them, and config_file, values_file and mesh_file must be unset."
   type        = list(string)
   default     = []
+}
+
+variable "revisions" {
+  description = "Every Istio revision the function serves, revision => paths of its ConfigMaps as `kubectl -n istio-system get configmap istio-sidecar-injector-<revision> istio-<revision> -o yaml` prints them (e.g. { \"1-30\" = [\"1-30.yaml\"], \"1-31\" = [\"1-31.yaml\"] }). Joined into the uploaded stream after configmap_files, as configmap_files are; the webhook module takes the names (output revision_names)."
+  type        = map(list(string))
+  default     = {}
+}
+
+variable "tags" {
+  description = "Revision tags, tag => revision (e.g. { default = \"1-30\", prod = \"1-31\" }), written as `tags` in the document beside the ConfigMaps, where the function reads them; the webhook module takes them (output tags). Set tags here or in config, not both."
+  type        = map(string)
+  default     = {}
 }
 
 variable "format" {

@@ -1,18 +1,55 @@
-# The MutatingWebhookConfiguration that sends pod creations to Outrigger, with the entries
+# The MutatingWebhookConfigurations that send pod creations to Outrigger, with the entries
 # `outrigger webhook-config` renders. webhooks.json is generated from that same function
 # (core/registration/webhook.ts) and checked by test/infra; do not edit it by hand.
 
 locals {
   generated   = jsondecode(file("${path.module}/webhooks.json"))
+  placeholder = local.generated.revisionPlaceholder
+  auto        = var.namespaces_by_default ? "+auto" : ""
   is_revision = var.revision != null && var.revision != ""
   variant_key = "${local.is_revision ? "revision" : "default"}${var.namespaces_by_default ? "+auto" : ""}"
 
-  # The revision variants were generated with a placeholder revision; put the real one in.
-  variant = jsondecode(replace(
-    jsonencode(local.generated.variants[local.variant_key]),
-    local.generated.revisionPlaceholder,
-    local.is_revision ? var.revision : "",
-  ))
+  # With `revisions` (core/registration/revisions.ts deploymentRegistrations): one configuration per
+  # revision and one per tag, each pointing at its revision's URL. The revision named default (Istio's
+  # ConfigMaps without a suffix) is Istio's revision "", and the tag default carries the legacy entries.
+  use_layout = length(var.revisions) > 0
+  layout = merge(
+    { for r in var.revisions : "revision/${r}" => {
+      variant = "${r == "default" ? "default" : "revision"}${local.auto}"
+      key     = r
+      url     = r
+    } },
+    { for t, r in var.tags : "tag/${t}" => {
+      variant = "${t == "default" ? "tag-default" : "tag"}${local.auto}"
+      key     = t
+      url     = r
+    } },
+  )
+  single = { single = { variant = local.variant_key, key = local.is_revision ? var.revision : "", url = null } }
+  # Round trips through JSON text keep the conditional's result types consistent.
+  chosen = jsondecode(local.use_layout ? jsonencode(local.layout) : jsonencode(local.single))
+
+  # A revision's URL is the base with /rev/<revision> right after the token (or /inject), or, for a base
+  # in Istio's :ENV: form, :ENV:rev=<revision> at its end: revisionUrl() in the same file.
+  env_form      = "^https://[^/]+/(?:[^/]+/)??inject(?:/t/[^/]+)?/:ENV:"
+  route_pattern = "^(https://[^/]+/(?:[^/]+/)??inject(?:/t/[^/]+)?)(/.*)?$"
+  revision_url = {
+    for k, c in local.chosen : k => c.url == null ? var.url : (
+      can(regex(local.env_form, var.url))
+      ? "${var.url}:ENV:rev=${c.url}"
+      : replace(var.url, "/${local.route_pattern}/", "$1/rev/${c.url}$2")
+    )
+  }
+
+  # The variants were generated with a placeholder revision (or tag); put the real one in.
+  variants = {
+    for k, c in local.chosen : k => jsondecode(replace(
+      jsonencode(local.generated.variants[c.variant]),
+      local.placeholder,
+      c.key,
+    ))
+  }
+  first = local.variants[sort(keys(local.variants))[0]]
 
   aks_annotations = {
     for k, v in { "admissions.enforcer/disabled" = "true" } : k => v if var.aks_admissions_enforcer_disabled
@@ -20,14 +57,35 @@ locals {
 }
 
 resource "kubernetes_mutating_webhook_configuration_v1" "this" {
+  for_each = local.variants
+
   metadata {
-    name        = var.name != null ? var.name : local.variant.metadata.name
-    labels      = merge(try(local.variant.metadata.labels, {}), var.labels)
-    annotations = merge(try(local.variant.metadata.annotations, {}), var.annotations, local.aks_annotations)
+    name        = var.name != null ? var.name : each.value.metadata.name
+    labels      = merge(try(each.value.metadata.labels, {}), var.labels)
+    annotations = merge(try(each.value.metadata.annotations, {}), var.annotations, local.aks_annotations)
+  }
+
+  lifecycle {
+    precondition {
+      condition     = alltrue([for t, r in var.tags : contains(var.revisions, r) && !contains(var.revisions, t)])
+      error_message = "Every tag must point at one of `revisions` and not have a revision's name (`outrigger webhook-config --tag` refuses the same)."
+    }
+    precondition {
+      condition     = !local.use_layout || (!can(regex("/rev/", var.url)) && !strcontains(var.url, ":ENV:rev="))
+      error_message = "With `revisions`, url is the base URL: each revision's route (/rev/<revision>) is added to it."
+    }
+    precondition {
+      condition     = !local.use_layout || (var.name == null && !local.is_revision)
+      error_message = "With `revisions`, each configuration has its own name and revision: leave name and revision unset."
+    }
+    precondition {
+      condition     = local.use_layout || length(var.tags) == 0
+      error_message = "`tags` needs `revisions`: the revisions the tags point at."
+    }
   }
 
   dynamic "webhook" {
-    for_each = local.variant.webhooks
+    for_each = each.value.webhooks
     content {
       name                      = webhook.value.name
       admission_review_versions = webhook.value.admissionReviewVersions
@@ -38,7 +96,7 @@ resource "kubernetes_mutating_webhook_configuration_v1" "this" {
       reinvocation_policy       = var.reinvocation_policy
 
       client_config {
-        url       = var.url
+        url       = local.revision_url[each.key]
         ca_bundle = var.ca_bundle
       }
 

@@ -30,6 +30,28 @@ variable "revision" {
   }
 }
 
+variable "revisions" {
+  description = "Every Istio revision the function serves (the config module's `revision_names` output). When set: one MutatingWebhookConfiguration per revision (outrigger-sidecar-injector-<revision>) and one per tag, each pointing at its revision's URL (url plus /rev/<revision>), as `outrigger webhook-config --config` renders them; `revision` and `name` must then be unset."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for r in var.revisions : can(regex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", r))])
+    error_message = "revisions must be DNS labels (lower-case letters, digits and hyphens, at most 63)."
+  }
+}
+
+variable "tags" {
+  description = "Revision tags, tag => revision (the config module's `tags` output): one MutatingWebhookConfiguration per tag (outrigger-revision-tag-<tag>) selecting istio.io/rev=<tag>, pointing at its revision's URL; the tag default also carries the istio-injection=enabled entries. Moving a tag is changing this map and applying: the function is unchanged."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for t, r in var.tags : can(regex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", t))])
+    error_message = "tag names must be DNS labels (lower-case letters, digits and hyphens, at most 63)."
+  }
+}
+
 variable "namespaces_by_default" {
   description = "Add the auto.sidecar-injector.outrigger entry (Istio's enableNamespacesByDefault): pods in unlabelled namespaces are sent to the webhook too."
   type        = bool

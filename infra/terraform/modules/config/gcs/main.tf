@@ -9,6 +9,8 @@ module "document" {
   values_file = var.values_file
   mesh_file   = var.mesh_file
   configmap_files = var.configmap_files
+  revisions       = var.revisions
+  tags            = var.tags
   format      = var.format
 }
 

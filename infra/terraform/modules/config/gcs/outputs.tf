@@ -17,3 +17,13 @@ output "content" {
   description = "The document as uploaded."
   value       = module.document.content
 }
+
+output "revision_names" {
+  description = "The revisions of `revisions`, sorted: the webhook module's `revisions`."
+  value       = module.document.revision_names
+}
+
+output "tags" {
+  description = "The revision tags the document carries: the webhook module's `tags`."
+  value       = module.document.tags
+}

@@ -38,6 +38,18 @@ variable "configmap_files" {
   default     = []
 }
 
+variable "revisions" {
+  description = "Every Istio revision the function serves, revision => paths of its ConfigMaps; see the config module."
+  type        = map(list(string))
+  default     = {}
+}
+
+variable "tags" {
+  description = "Revision tags, tag => revision, written beside the ConfigMaps; see the config module."
+  type        = map(string)
+  default     = {}
+}
+
 variable "format" {
   description = "Serialization of the uploaded document: `yaml` or `json`."
   type        = string
