@@ -52,7 +52,7 @@ Flags:
       --injectConfigFile FILE  Istio's injector config, the istio-sidecar-injector ConfigMap's data.config
       --values FILE        Istio values, the ConfigMap's exported data.values, used as given; alias --valuesFile
       --mesh FILE          mesh config, the istio ConfigMap's data.mesh; alias --meshConfigFile
-      --revision REV       with ConfigMaps of several revisions, the one to inject with
+      --revision REV       with ConfigMaps of several revisions, the revision (or tag) to inject with
       --remote URL         ask a deployed Outrigger (its /inject URL) instead of injecting locally
       --token-file FILE    the URL token of that deployment (sent as /inject/t/TOKEN/...), read from
                            FILE; or set OUTRIGGER_TOKEN; --token TOKEN also works but shows in ps

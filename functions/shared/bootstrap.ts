@@ -17,7 +17,13 @@ export async function appFromEnv(env: Env): Promise<App> {
   // cluster, so a deployment that runs on it says so once, at cold start.
   const builtin = source.description === "built-in" ? source.current() : undefined;
   if (builtin)
-    log("WARNING", builtinConfigNotice(builtin, "give --config (outrigger serve), or set OUTRIGGER_CONFIG or OUTRIGGER_CONFIG_URL,"));
+    log(
+      "WARNING",
+      builtinConfigNotice(
+        builtin,
+        "give --config (outrigger serve), or set OUTRIGGER_CONFIG or OUTRIGGER_CONFIG_URL,",
+      ),
+    );
   if (!tokens.ok) {
     log("ERROR", "URL tokens could not be loaded; refusing every admission", { reason: tokens.error });
     return createApp({ source, tokens: "unavailable" });

@@ -103,7 +103,11 @@ describe.each(["aws", "gcp"] as const)("built %s bundle with templates from the 
     expect(containerNames(applyResponse(pod, run.review))).toContain("istio-proxy");
     expect(run.compilerLoaded).toBe(false);
     // Once, at cold start: the built-in config is right for no real cluster.
-    expect(run.logs.match(/no config given: the built-in config injects registry\.istio\.io\/testing\/proxyv2:latest/g)).toHaveLength(1);
+    expect(
+      run.logs.match(
+        /no config given: the built-in config injects registry\.istio\.io\/testing\/proxyv2:latest/g,
+      ),
+    ).toHaveLength(1);
     expect(run.logs).toContain("Use your cluster's Istio");
     expect(admit(target, customConfig).logs).not.toContain("no config given");
   });

@@ -70,23 +70,26 @@ const s3Env = () => ({
   AWS_ENDPOINT_URL_S3: s3.endpoint,
 });
 
-describe.skipIf(!ricAvailable)(`Lambda bundle, Istio ${RELEASE} ConfigMaps from S3, real runtime client`, () => {
-  it("injects the pod istiod would", async () => {
-    const root = mkdtempSync(join(tmpdir(), "outrigger-lambda-"));
-    cpSync(resolve(REPO, "dist/aws"), root, { recursive: true });
-    const lambda = await startLambda(root, s3Env());
-    try {
-      const out = await lambda.invoke(v2Event({ rawPath: "/inject", body }));
-      expect(out.ok, lambda.stdout.join("")).toBe(true);
-      const res = out.body as { statusCode: number; body: string };
-      expect(res.statusCode).toBe(200);
-      expectGolden(JSON.parse(res.body) as AdmissionReviewResponse);
-    } finally {
-      await lambda.stop();
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
-});
+describe.skipIf(!ricAvailable)(
+  `Lambda bundle, Istio ${RELEASE} ConfigMaps from S3, real runtime client`,
+  () => {
+    it("injects the pod istiod would", async () => {
+      const root = mkdtempSync(join(tmpdir(), "outrigger-lambda-"));
+      cpSync(resolve(REPO, "dist/aws"), root, { recursive: true });
+      const lambda = await startLambda(root, s3Env());
+      try {
+        const out = await lambda.invoke(v2Event({ rawPath: "/inject", body }));
+        expect(out.ok, lambda.stdout.join("")).toBe(true);
+        const res = out.body as { statusCode: number; body: string };
+        expect(res.statusCode).toBe(200);
+        expectGolden(JSON.parse(res.body) as AdmissionReviewResponse);
+      } finally {
+        await lambda.stop();
+        rmSync(root, { recursive: true, force: true });
+      }
+    });
+  },
+);
 
 describe(`GCP bundle, Istio ${RELEASE} ConfigMaps from GCS, real functions-framework`, () => {
   it("injects the pod istiod would", async () => {

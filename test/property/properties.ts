@@ -1,4 +1,6 @@
 import { strict as assert } from "node:assert";
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import fc from "fast-check";
 import { Pod } from "kubernetes-models/v1/Pod";
 import { applyPatch } from "rfc6902";
@@ -231,7 +233,21 @@ export function reviewOf(pod: unknown, uid: string, namespace = "default"): Json
 const TOKEN = "property-test-token-0123456789";
 
 export interface Harness {
-  post(body: string, engine?: "classic" | "native" | Engine): Promise<WebResponse>;
+  post(body: string, engine?: "classic" | "native" | "istio" | Engine): Promise<WebResponse>;
+  /** Istio 1.30.3's own ConfigMaps (Go templates), when the shared fixtures are there. */
+  istio: boolean;
+}
+
+/** Istio 1.30.3's ConfigMaps from the shared fixtures (beside the repository), or undefined without them. */
+function istioEngine(): Engine | undefined {
+  const dir = resolve(__dirname, "../../../shared/fixtures/istio-releases/1.30.3/configmaps");
+  if (!existsSync(dir)) return undefined;
+  const text = ["istio-sidecar-injector.yaml", "istio.yaml"]
+    .map((f) => readFileSync(resolve(dir, f), "utf8"))
+    .join("---\n");
+  const loaded = loadEngine(text, { env: { ENABLE_NATIVE_SIDECARS: "true" } });
+  if (!loaded.ok) throw new Error(loaded.error);
+  return loaded.value;
 }
 
 /** The shared router over a fixed engine, with a URL token, its logs discarded. */
@@ -240,15 +256,18 @@ export function harness(): Harness {
   const classic = defaultEngine();
   const native = loadEngine("nativeSidecars: true\n");
   if (!native.ok) throw new Error(native.error);
+  const istio = istioEngine();
   const apps = new Map<unknown, ReturnType<typeof createApp>>();
   const appFor = (e: Engine) => {
     const app = apps.get(e) ?? createApp({ source: fixedSource(e), tokens: [TOKEN] });
     apps.set(e, app);
     return app;
   };
+  const named = { classic, native: native.value, istio: istio ?? classic };
   return {
+    istio: istio !== undefined,
     post: (body, engine = "classic") =>
-      appFor(engine === "classic" ? classic : engine === "native" ? native.value : engine).handle({
+      appFor(typeof engine === "string" ? named[engine] : engine).handle({
         method: "POST",
         url: `/inject/t/${TOKEN}/cluster/c1?timeout=10s`,
         contentType: "application/json",
@@ -328,6 +347,14 @@ export function properties(h: Harness) {
     "hostile pods through the handler": fc.asyncProperty(randomPod, fc.boolean(), async (pod, native) => {
       const res = await h.post(JSON.stringify(reviewOf(pod, "u")), native ? "native" : "classic");
       const answer = assertWellFormed(res, "u");
+      if (answer.allowed) assertSafeInjection(pod, answer.patch);
+    }),
+    // The same promise with Istio's own Go templates, which paste text: the structure check
+    // (core/render/structure.ts) must deny whatever a pod value would add.
+    "hostile pods through Istio's own templates": fc.asyncProperty(randomPod, async (pod) => {
+      if (!h.istio) return;
+      const res = await h.post(JSON.stringify(reviewOf(pod, "g")), "istio");
+      const answer = assertWellFormed(res, "g");
       if (answer.allowed) assertSafeInjection(pod, answer.patch);
     }),
     "random selectors in the config": fc.asyncProperty(

@@ -99,6 +99,9 @@ describe("render memories are bounded by bytes", () => {
         expect(patch).toBeGreaterThan(256 * KIB);
       }
       const after = rssOf(server.pid);
+      console.info(
+        `outrigger serve RSS after warm-up ${Math.round(before / MIB)} MiB, after 300 pods ${Math.round(after / MIB)} MiB`,
+      );
       expect(after - before, `RSS ${Math.round(before / MIB)} → ${Math.round(after / MIB)} MiB`).toBeLessThan(
         64 * MIB,
       );

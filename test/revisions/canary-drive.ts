@@ -19,9 +19,9 @@ export const BASE = `https://fn.example.com/inject/t/${TOKEN}/cluster/c1`;
 
 /** Each revision's native-sidecar setting (nodes upgrade with Istio). */
 export const NATIVE: Record<string, boolean> = { "1-30": false, "1-31": true };
-export const BESIDE = (tags: Record<string, string>) => ({
+export const BESIDE = (tags: Record<string, string>, served: readonly string[] = Object.keys(NATIVE)) => ({
   tags,
-  revisions: Object.fromEntries(Object.entries(NATIVE).map(([r, n]) => [r, { nativeSidecars: n }])),
+  revisions: Object.fromEntries(served.map((r) => [r, { nativeSidecars: NATIVE[r] as boolean }])),
 });
 
 export interface Scenario {

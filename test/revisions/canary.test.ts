@@ -11,8 +11,8 @@ import {
   BESIDE,
   calledUrls,
   expectRevisionSidecar,
-  type Scenario,
   SCENARIOS,
+  type Scenario,
   scenarioPod,
   TOKEN,
 } from "./canary-drive.ts";

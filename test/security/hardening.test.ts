@@ -71,13 +71,13 @@ describe("answers and log lines are bounded", () => {
 });
 
 describe("inject.istio.io/templates", () => {
-  it("renders a repeated template once: 20,000 repeats answer within 100 ms, as one does", () => {
+  // Rendered once, not 20,000 times: the same patch and one template in the log (the time it takes,
+  // 12 ms against 2.4 s before, is recorded in SECURITY.md; tests assert no timings).
+  it("renders a repeated template once: 20,000 repeats answer as one does", () => {
     const once = admit(reviewFor(pod({ "inject.istio.io/templates": "sidecar" })), engine);
     const names = Array.from({ length: 20_000 }, () => "sidecar").join(",");
     admit(reviewFor(pod({ "inject.istio.io/templates": "sidecar,sidecar" })), engine);
-    const started = performance.now();
     const many = admit(reviewFor(pod({ "inject.istio.io/templates": names })), engine);
-    expect(performance.now() - started).toBeLessThan(100);
     expect(many.review.response.patch).toBe(once.review.response.patch);
     expect(many.log.templates).toEqual(["sidecar"]);
   });

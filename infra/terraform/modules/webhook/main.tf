@@ -145,3 +145,10 @@ resource "kubernetes_mutating_webhook_configuration_v1" "this" {
     }
   }
 }
+
+# Before revisions and tags the module managed one configuration, without for_each; its state moves to
+# the single-revision key, so an upgrade of the module does not delete and re-create the webhook.
+moved {
+  from = kubernetes_mutating_webhook_configuration_v1.this
+  to   = kubernetes_mutating_webhook_configuration_v1.this["single"]
+}

@@ -4,14 +4,14 @@
 module "document" {
   source = "../"
 
-  config_file = var.config_file
-  config      = var.config
-  values_file = var.values_file
-  mesh_file   = var.mesh_file
+  config_file     = var.config_file
+  config          = var.config
+  values_file     = var.values_file
+  mesh_file       = var.mesh_file
   configmap_files = var.configmap_files
   revisions       = var.revisions
   tags            = var.tags
-  format      = var.format
+  format          = var.format
 }
 
 resource "aws_s3_object" "config" {
