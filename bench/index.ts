@@ -141,12 +141,17 @@ async function main(): Promise<void> {
 
   console.log("\n| bundle | bytes (minified) |\n|---|---|");
   for (const [file, size] of bundleSizes()) console.log(`| ${file} | ${size} |`);
-  // Next to each handler bundle, loaded only for templates a config brings (scripts/build.mjs).
+  // Next to each handler bundle, loaded only when needed (scripts/build.mjs): for templates a
+  // config brings, for a config's YAML (or a rendered text the fast path declines), for mesh fields.
   for (const file of [
     "dist/gcp/handlebars-compiler.js",
     "dist/aws/handlebars-compiler.js",
     "dist/gcp/go-engine.js",
     "dist/aws/go-engine.js",
+    "dist/gcp/yaml.js",
+    "dist/aws/yaml.js",
+    "dist/gcp/mesh-fields.js",
+    "dist/aws/mesh-fields.js",
   ])
     console.log(`| ${file} (loaded on demand) | ${statSync(file).size} |`);
 

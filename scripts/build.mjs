@@ -32,7 +32,7 @@ const hbsPrecompiled = {
 };
 
 // The handler bundles carry Handlebars' runtime only (18 KB minified; the full build is 80 KB).
-// Imports of Handlebars get the runtime (helpers.ts and gohelpers.ts use nothing else), except
+// Imports of Handlebars get the runtime (helpers.ts and budget.ts use nothing else), except
 // compile.ts's import of the compiler, for templates that were not precompiled (a config's own):
 // that becomes a module that loads HANDLEBARS_COMPILER, the full build bundled next to the
 // handler, on first use. The deploy zips hold every file of the folder.
@@ -83,6 +83,71 @@ export function compileGoTemplate(name, text) {
   },
 };
 
+// Warnings about a mesh config's unknown fields (core/config/mesh-fields.ts) need the MeshConfig
+// type table, about 53 KB built into Go types when its module loads (about 3 ms of a cold start),
+// and only a config that brings a mesh config asks for them: the handlers load MESH_FIELDS, bundled
+// next to them, on first use.
+const MESH_FIELDS = "mesh-fields.js";
+const meshFieldsTs = resolve("core/config/mesh-fields.ts");
+const meshFieldsOnDemand = {
+  name: "mesh-fields-on-demand",
+  setup(b) {
+    b.onResolve({ filter: /mesh-fields\.ts$/ }, (args) =>
+      resolve(args.resolveDir, args.path) === meshFieldsTs
+        ? { path: MESH_FIELDS, namespace: "mesh-on-demand" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "mesh-on-demand" }, () => ({
+      contents: `let fields;
+export function unknownMeshFields(mesh) {
+  return (fields ??= require("./${MESH_FIELDS}")).unknownMeshFields(mesh);
+}`,
+      loader: "js",
+    }));
+    b.onResolve({ filter: /.*/, namespace: "mesh-on-demand" }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
+  },
+};
+
+// The handlers read YAML with the `yaml` package only where core/document/yaml11.ts's fast path
+// declines, and for a config document: the built-in config's cold start never calls it, yet
+// compiling its 80 KB cost about 2 ms. So the handlers load YAML_PACKAGE, bundled next to them (from
+// the package's ES module build, which holds only the parsing and printing the handlers use), on
+// first use. Functions forward their calls; classes and functions with static members (Scalar.PLAIN,
+// visit.BREAK) are proxies that reach the loaded export for `new`, calls, `instanceof` and members.
+const YAML_PACKAGE = "yaml.js";
+const yamlExports = Object.entries(require("yaml"));
+const yamlOnDemand = {
+  name: "yaml-on-demand",
+  setup(b) {
+    b.onResolve({ filter: /^yaml$/ }, () => ({ path: YAML_PACKAGE, namespace: "yaml-on-demand" }));
+    b.onLoad({ filter: /.*/, namespace: "yaml-on-demand" }, () => ({
+      contents: [
+        `let yaml;
+const load = () => (yaml ??= require("./${YAML_PACKAGE}"));
+const lazy = (name) => new Proxy(function () {}, {
+  get: (_, key) => (key === "prototype" ? load()[name].prototype : Reflect.get(load()[name], key)),
+  has: (_, key) => Reflect.has(load()[name], key),
+  apply: (_, self, args) => Reflect.apply(load()[name], self, args),
+  construct: (_, args, target) => Reflect.construct(load()[name], args),
+});`,
+        ...yamlExports.map(([name, value]) =>
+          typeof value === "function" && /^[a-z]/.test(name) && Object.keys(value).length === 0
+            ? `export function ${name}(...args) { return load().${name}(...args); }`
+            : `export const ${name} = lazy(${JSON.stringify(name)});`,
+        ),
+      ].join("\n"),
+      loader: "js",
+    }));
+    b.onResolve({ filter: /.*/, namespace: "yaml-on-demand" }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: "node",
@@ -118,9 +183,7 @@ await Promise.all([
       metafile: analyze && e.handler,
       ...(e.handler
         ? {
-            plugins: [...common.plugins, hbsRuntimeOnly, goEngineOnDemand],
-            // The handlers only parse YAML: yaml's ES module build lets esbuild drop the rest (17 KB).
-            alias: { yaml: "./node_modules/yaml/browser/index.js" },
+            plugins: [...common.plugins, hbsRuntimeOnly, goEngineOnDemand, meshFieldsOnDemand, yamlOnDemand],
           }
         : {}),
     });
@@ -146,6 +209,26 @@ await Promise.all([
         minify: true,
         plugins: [...common.plugins, hbsRuntimeOnly],
         alias: { yaml: "./node_modules/yaml/browser/index.js" },
+      }),
+    ),
+  ...entries
+    .filter((e) => e.handler)
+    .map((e) =>
+      build({
+        ...common,
+        entryPoints: ["./node_modules/yaml/browser/index.js"],
+        outfile: `${dirname(e.out)}/${YAML_PACKAGE}`,
+        minify: true,
+      }),
+    ),
+  ...entries
+    .filter((e) => e.handler)
+    .map((e) =>
+      build({
+        ...common,
+        entryPoints: ["core/config/mesh-fields.ts"],
+        outfile: `${dirname(e.out)}/${MESH_FIELDS}`,
+        minify: true,
       }),
     ),
 ]);

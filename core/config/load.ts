@@ -92,8 +92,8 @@ export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
  * Parses and validates a config (YAML or JSON). It is either Outrigger's own config document, or
  * Istio's ConfigMaps as `kubectl get configmap -o yaml` prints them (a List or a `---` stream),
  * optionally with one Outrigger document beside them for what a cluster would know and a webhook
- * outside it cannot (`nativeSidecars`, `features`, `namespaces`). Every problem is reported, each
- * naming its field.
+ * outside it cannot (`nativeSidecars`, `features`, `namespaces`, and `tags` / `revisions` for several
+ * revisions). Every problem is reported, each naming its field.
  */
 export function loadConfig(
   text: string,
