@@ -31,6 +31,22 @@ const hbsPrecompiled = {
   },
 };
 
+/**
+ * A module the handler bundles load on first use from `file`, bundled next to them (see the files
+ * below): an import that `filter` and `matches` select becomes `stub`, a small module that requires
+ * `./file` when it is first called, and that file stays outside the bundle.
+ */
+function onDemand({ namespace, filter, matches = () => true, file, stub }) {
+  return {
+    name: namespace,
+    setup(b) {
+      b.onResolve({ filter }, (args) => (matches(args) ? { path: file, namespace } : undefined));
+      b.onLoad({ filter: /.*/, namespace }, () => ({ contents: stub, loader: "js" }));
+      b.onResolve({ filter: /.*/, namespace }, (args) => ({ path: args.path, external: true }));
+    },
+  };
+}
+
 // The handler bundles carry Handlebars' runtime only (18 KB minified; the full build is 80 KB).
 // Imports of Handlebars get the runtime (helpers.ts and budget.ts use nothing else), except
 // compile.ts's import of the compiler, for templates that were not precompiled (a config's own):
@@ -66,22 +82,16 @@ export default new Proxy({}, { get: (_, key) => (compiler ??= require("./${HANDL
 // the modules it imports is safe.
 const GO_ENGINE = "go-engine.js";
 const templateTs = resolve("core/render/template.ts");
-const goEngineOnDemand = {
-  name: "go-engine-on-demand",
-  setup(b) {
-    b.onResolve({ filter: /^\.\/go\/engine\.ts$/ }, (args) =>
-      args.importer === templateTs ? { path: GO_ENGINE, namespace: "go-on-demand" } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: "go-on-demand" }, () => ({
-      contents: `let engine;
+const goEngineOnDemand = onDemand({
+  namespace: "go-on-demand",
+  filter: /^\.\/go\/engine\.ts$/,
+  matches: (args) => args.importer === templateTs,
+  file: GO_ENGINE,
+  stub: `let engine;
 export function compileGoTemplate(name, text) {
   return (engine ??= require("./${GO_ENGINE}")).compileGoTemplate(name, text);
 }`,
-      loader: "js",
-    }));
-    b.onResolve({ filter: /.*/, namespace: "go-on-demand" }, (args) => ({ path: args.path, external: true }));
-  },
-};
+});
 
 // Warnings about a mesh config's unknown fields (core/config/mesh-fields.ts) need the MeshConfig
 // type table, about 53 KB built into Go types when its module loads (about 3 ms of a cold start),
@@ -89,27 +99,16 @@ export function compileGoTemplate(name, text) {
 // next to them, on first use.
 const MESH_FIELDS = "mesh-fields.js";
 const meshFieldsTs = resolve("core/config/mesh-fields.ts");
-const meshFieldsOnDemand = {
-  name: "mesh-fields-on-demand",
-  setup(b) {
-    b.onResolve({ filter: /mesh-fields\.ts$/ }, (args) =>
-      resolve(args.resolveDir, args.path) === meshFieldsTs
-        ? { path: MESH_FIELDS, namespace: "mesh-on-demand" }
-        : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: "mesh-on-demand" }, () => ({
-      contents: `let fields;
+const meshFieldsOnDemand = onDemand({
+  namespace: "mesh-on-demand",
+  filter: /mesh-fields\.ts$/,
+  matches: (args) => resolve(args.resolveDir, args.path) === meshFieldsTs,
+  file: MESH_FIELDS,
+  stub: `let fields;
 export function unknownMeshFields(mesh) {
   return (fields ??= require("./${MESH_FIELDS}")).unknownMeshFields(mesh);
 }`,
-      loader: "js",
-    }));
-    b.onResolve({ filter: /.*/, namespace: "mesh-on-demand" }, (args) => ({
-      path: args.path,
-      external: true,
-    }));
-  },
-};
+});
 
 // The handlers read YAML with the `yaml` package only where core/document/yaml11.ts's fast path
 // declines, and for a config document: the built-in config's cold start never calls it, yet
@@ -119,13 +118,12 @@ export function unknownMeshFields(mesh) {
 // visit.BREAK) are proxies that reach the loaded export for `new`, calls, `instanceof` and members.
 const YAML_PACKAGE = "yaml.js";
 const yamlExports = Object.entries(require("yaml"));
-const yamlOnDemand = {
-  name: "yaml-on-demand",
-  setup(b) {
-    b.onResolve({ filter: /^yaml$/ }, () => ({ path: YAML_PACKAGE, namespace: "yaml-on-demand" }));
-    b.onLoad({ filter: /.*/, namespace: "yaml-on-demand" }, () => ({
-      contents: [
-        `let yaml;
+const yamlOnDemand = onDemand({
+  namespace: "yaml-on-demand",
+  filter: /^yaml$/,
+  file: YAML_PACKAGE,
+  stub: [
+    `let yaml;
 const load = () => (yaml ??= require("./${YAML_PACKAGE}"));
 const lazy = (name) => new Proxy(function () {}, {
   get: (_, key) => (key === "prototype" ? load()[name].prototype : Reflect.get(load()[name], key)),
@@ -133,20 +131,13 @@ const lazy = (name) => new Proxy(function () {}, {
   apply: (_, self, args) => Reflect.apply(load()[name], self, args),
   construct: (_, args, target) => Reflect.construct(load()[name], args),
 });`,
-        ...yamlExports.map(([name, value]) =>
-          typeof value === "function" && /^[a-z]/.test(name) && Object.keys(value).length === 0
-            ? `export function ${name}(...args) { return load().${name}(...args); }`
-            : `export const ${name} = lazy(${JSON.stringify(name)});`,
-        ),
-      ].join("\n"),
-      loader: "js",
-    }));
-    b.onResolve({ filter: /.*/, namespace: "yaml-on-demand" }, (args) => ({
-      path: args.path,
-      external: true,
-    }));
-  },
-};
+    ...yamlExports.map(([name, value]) =>
+      typeof value === "function" && /^[a-z]/.test(name) && Object.keys(value).length === 0
+        ? `export function ${name}(...args) { return load().${name}(...args); }`
+        : `export const ${name} = lazy(${JSON.stringify(name)});`,
+    ),
+  ].join("\n"),
+});
 
 const common = {
   bundle: true,
@@ -170,6 +161,19 @@ const entries = [
   { in: "bench/profile.ts", out: "dist/bench/profile.cjs", minify: false },
 ];
 
+// The files each handler folder holds beside its bundle, loaded on first use (the plugins above).
+const besideHandlers = [
+  { entry: HANDLEBARS, file: HANDLEBARS_COMPILER },
+  {
+    entry: "core/render/go/engine.ts",
+    file: GO_ENGINE,
+    plugins: [...common.plugins, hbsRuntimeOnly],
+    alias: { yaml: "./node_modules/yaml/browser/index.js" },
+  },
+  { entry: "./node_modules/yaml/browser/index.js", file: YAML_PACKAGE },
+  { entry: "core/config/mesh-fields.ts", file: MESH_FIELDS },
+];
+
 // `node scripts/build.mjs --analyze` prints what takes the bytes of each handler bundle.
 const analyze = process.argv.includes("--analyze");
 
@@ -191,45 +195,16 @@ await Promise.all([
   }),
   ...entries
     .filter((e) => e.handler)
-    .map((e) =>
-      build({
-        ...common,
-        entryPoints: [HANDLEBARS],
-        outfile: `${dirname(e.out)}/${HANDLEBARS_COMPILER}`,
-        minify: true,
-      }),
-    ),
-  ...entries
-    .filter((e) => e.handler)
-    .map((e) =>
-      build({
-        ...common,
-        entryPoints: ["core/render/go/engine.ts"],
-        outfile: `${dirname(e.out)}/${GO_ENGINE}`,
-        minify: true,
-        plugins: [...common.plugins, hbsRuntimeOnly],
-        alias: { yaml: "./node_modules/yaml/browser/index.js" },
-      }),
-    ),
-  ...entries
-    .filter((e) => e.handler)
-    .map((e) =>
-      build({
-        ...common,
-        entryPoints: ["./node_modules/yaml/browser/index.js"],
-        outfile: `${dirname(e.out)}/${YAML_PACKAGE}`,
-        minify: true,
-      }),
-    ),
-  ...entries
-    .filter((e) => e.handler)
-    .map((e) =>
-      build({
-        ...common,
-        entryPoints: ["core/config/mesh-fields.ts"],
-        outfile: `${dirname(e.out)}/${MESH_FIELDS}`,
-        minify: true,
-      }),
+    .flatMap((e) =>
+      besideHandlers.map(({ entry, file, ...options }) =>
+        build({
+          ...common,
+          entryPoints: [entry],
+          outfile: `${dirname(e.out)}/${file}`,
+          minify: true,
+          ...options,
+        }),
+      ),
     ),
 ]);
 
