@@ -125,6 +125,20 @@ export function lex(input: string, opts: LexOptions): Token[] {
     out.push({ type, pos: start, val: input.slice(start, pos) });
     start = pos;
   };
+  /** Past a quoted string or character constant's closing quote (Go's lexQuote and lexChar); false if it has none on the line. */
+  const closeQuote = (close: string): boolean => {
+    for (;;) {
+      const q = input[pos++];
+      if (q === "\\") {
+        const r = input[pos];
+        if (r === undefined || r === "\n") return false;
+        pos++;
+        continue;
+      }
+      if (q === undefined || q === "\n") return false;
+      if (q === close) return true;
+    }
+  };
   const fail = (msg: string): Token[] => {
     out.push({ type: "error", pos: start, val: msg });
     return out;
@@ -238,19 +252,7 @@ export function lex(input: string, opts: LexOptions): Token[] {
           emit("pipe");
           continue;
         case '"': {
-          for (;;) {
-            const q = input[pos++];
-            if (q === "\\") {
-              const r = input[pos];
-              if (r !== undefined && r !== "\n") {
-                pos++;
-                continue;
-              }
-              return fail("unterminated quoted string");
-            }
-            if (q === undefined || q === "\n") return fail("unterminated quoted string");
-            if (q === '"') break;
-          }
+          if (!closeQuote('"')) return fail("unterminated quoted string");
           emit("string");
           continue;
         }
@@ -270,19 +272,7 @@ export function lex(input: string, opts: LexOptions): Token[] {
           continue;
         }
         case "'": {
-          for (;;) {
-            const q = input[pos++];
-            if (q === "\\") {
-              const r = input[pos];
-              if (r !== undefined && r !== "\n") {
-                pos++;
-                continue;
-              }
-              return fail("unterminated character constant");
-            }
-            if (q === undefined || q === "\n") return fail("unterminated character constant");
-            if (q === "'") break;
-          }
+          if (!closeQuote("'")) return fail("unterminated character constant");
           emit("charConstant");
           continue;
         }
