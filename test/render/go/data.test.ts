@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  defaultMeshConfig,
-  defaultValues,
-  effectiveMesh,
-  mergeValues,
-} from "../../../core/config/defaults.ts";
 import { isObject, type JsonObject } from "../../../core/json.ts";
-import { buildTemplateData } from "../../../core/render/data.ts";
 import { goTemplateData } from "../../../core/render/go/data.ts";
 import { cleanProxyConfig, marshalJSON, protoJSON } from "../../../core/render/go/gojson.ts";
 import {
@@ -23,56 +16,9 @@ import {
   Typed,
   typed,
 } from "../../../core/render/go/values.ts";
-import {
-  type IstioCase,
-  istioCases,
-  podDocuments,
-  podFromWorkload,
-  readIstio,
-} from "../../helpers/istio-cases.ts";
+import { cases, dataFor, goldenPods, inputPods } from "../golden.ts";
 
-// The corpus as test/render/golden.ts reads it, without the template engine it also loads.
-const cases = istioCases();
-
-function dataFor(c: IstioCase, pod: JsonObject) {
-  const s = c.settings;
-  const features: Record<string, string> = {};
-  for (const [k, v] of Object.entries(s.env ?? {})) if (k !== "ENABLE_NATIVE_SIDECARS") features[k] = v;
-  const data = buildTemplateData({
-    pod,
-    config: {
-      policy: "enabled",
-      defaultTemplates: ["sidecar"],
-      templates: {},
-      templateSyntax: {},
-      builtinTemplates: true,
-      aliases: {},
-      neverInjectSelector: [],
-      alwaysInjectSelector: [],
-      injectedAnnotations: {},
-      nativeSidecars: s.nativeSidecars ?? true,
-      values: mergeValues(defaultValues, s.values ?? {}),
-      meshConfig: effectiveMesh(mergeValues(defaultMeshConfig, s.meshConfig ?? {})),
-      features,
-      namespaces: {},
-    },
-    pathEnvs: {},
-  });
-  if (!data.ok) throw new Error(data.error);
-  return data.value;
-}
-
-function pods(file: string): JsonObject[] {
-  return podDocuments(readIstio(file)).map((doc) => {
-    const { pod, namespace } = podFromWorkload(doc);
-    const meta = isObject(pod.metadata) ? pod.metadata : {};
-    if (!meta.namespace) meta.namespace = namespace;
-    pod.metadata = meta;
-    return pod;
-  });
-}
-const inputPods = (c: IstioCase) => pods(c.input);
-const goldenPods = (c: IstioCase) => pods(c.golden);
+// The corpus as the render tests read it.
 
 /** `.A.B.C` as text/template walks it: methods first, then fields, through one pointer. */
 function path(v: GoValue, ...names: string[]): GoValue {
