@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { builtCli } from "../helpers/cli.ts";
 import { REPO } from "../helpers/fixtures.ts";
+import { selfSignedCert } from "../helpers/tls.ts";
 
 /**
  * Issue 14, item 13: inject --remote against stand-in deployments: refused connections, TLS failures
@@ -73,27 +74,7 @@ let failingPort = "";
 let closedPort = "";
 
 beforeAll(async () => {
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      key,
-      "-out",
-      cert,
-      "-days",
-      "1",
-      "-subj",
-      "/CN=127.0.0.1",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-    ],
-    { stdio: "ignore" },
-  );
+  selfSignedCert(cert, key);
   httpsPort = await listen(
     createHttpsServer({ cert: readFileSync(cert), key: readFileSync(key) }, handler(200)),
   );

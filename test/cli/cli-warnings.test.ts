@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -7,6 +7,7 @@ import { parse } from "yaml";
 import { unknownMeshFields } from "../../core/config/mesh-fields.ts";
 import { builtCli, runCli, startServer } from "../helpers/cli.ts";
 import { REPO, sharedPath } from "../helpers/fixtures.ts";
+import { selfSignedCert } from "../helpers/tls.ts";
 
 /** Issue 14, items 4, 10, 11 and 12: what the CLI says about a config and a server that need a word. */
 
@@ -147,7 +148,7 @@ describe("serve on a public address", () => {
     expect(await logWarnings([], { OUTRIGGER_TOKENS: "" })).toEqual([]);
     const cert = join(dir, "cert.pem");
     const key = join(dir, "key.pem");
-    makeCert(cert, key);
+    selfSignedCert(cert, key);
     expect(
       await logWarnings(["--host", "0.0.0.0", "--tls-cert", cert, "--tls-key", key], {
         OUTRIGGER_TOKENS: "a-long-enough-token-0123456789",
@@ -156,25 +157,14 @@ describe("serve on a public address", () => {
   });
 });
 
-function makeCert(cert: string, key: string): void {
-  execFileSync(
-    "openssl",
-    ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1"].concat([
-      "-subj",
-      "/CN=127.0.0.1",
-    ]),
-    { stdio: "ignore" },
-  );
-}
-
 describe("TLS files that cannot serve are named before serve listens", () => {
   const cert = join(dir, "tls-cert.pem");
   const key = join(dir, "tls-key.pem");
   const otherCert = join(dir, "other-cert.pem");
   const otherKey = join(dir, "other-key.pem");
   beforeAll(() => {
-    makeCert(cert, key);
-    makeCert(otherCert, otherKey);
+    selfSignedCert(cert, key);
+    selfSignedCert(otherCert, otherKey);
   });
   const serve = (c: string, k: string) => {
     const r = spawnSync(

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer } from "../helpers/cli.ts";
 import { readShared } from "../helpers/fixtures.ts";
+import { selfSignedCert } from "../helpers/tls.ts";
 
 // `outrigger serve` (what `npm start` runs), as a real process on a real port.
 describe("local server", () => {
@@ -63,7 +64,6 @@ describe("local server", () => {
 
 describe("local server with TLS (a real API server only calls https URLs)", () => {
   it("serves the webhook over https with the given certificate", async () => {
-    const { execFileSync } = await import("node:child_process");
     const { mkdtempSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
@@ -71,27 +71,7 @@ describe("local server with TLS (a real API server only calls https URLs)", () =
     const dir = mkdtempSync(join(tmpdir(), "outrigger-tls-"));
     const cert = join(dir, "cert.pem");
     const key = join(dir, "key.pem");
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        key,
-        "-out",
-        cert,
-        "-days",
-        "1",
-        "-subj",
-        "/CN=127.0.0.1",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1",
-      ],
-      { stdio: "ignore" },
-    );
+    selfSignedCert(cert, key);
     const tls = await startServer(["--tls-cert", cert, "--tls-key", key]);
     try {
       expect(tls.url.startsWith("https://")).toBe(true);
