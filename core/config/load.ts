@@ -104,7 +104,16 @@ export function loadConfig(
     return err(`config is ${text.length} bytes; the limit is ${MAX_CONFIG_BYTES}`);
   const parsed = text.trim() === "" ? ok<Json[]>([]) : parseDocuments(text);
   if (!parsed.ok) return err(`config: ${parsed.error}`);
-  const docs = parsed.value.filter((d) => d !== null);
+  return configFromDocuments(parsed.value, templateNames, options);
+}
+
+/** loadConfig for documents already parsed (the CLI parses a `--config` file to see what it holds). */
+export function configFromDocuments(
+  parsed: readonly Json[],
+  templateNames: readonly string[],
+  options: LoadOptions = {},
+): Result<LoadedConfig> {
+  const docs = parsed.filter((d) => d !== null);
   const kube = docs.filter(isKubeConfigMapDocument);
   if (kube.length > 0) {
     const own = docs.filter((d) => !isKubeConfigMapDocument(d));

@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { configMapRevisions, type IstioParts, isKubeConfigMapDocument } from "../../core/config/istio.ts";
 import {
+  configFromDocuments,
   istioConfig,
   type LoadedConfig,
   type LoadOptions,
-  loadConfig,
+  MAX_CONFIG_BYTES,
   validateConfig,
 } from "../../core/config/load.ts";
 import { revisionLayout, revisionsConfig } from "../../core/config/revisions.ts";
@@ -64,6 +65,8 @@ function loadFiles(files: ConfigFiles, options: LoadOptions) {
   if (!values.ok) return values;
   if (!mesh.ok) return mesh;
   if (!config.ok) return config;
+  if (config.value !== undefined && config.value.length > MAX_CONFIG_BYTES)
+    return err(`${files.config}: config is ${config.value.length} bytes; the limit is ${MAX_CONFIG_BYTES}`);
   const docs = config.value === undefined ? ok<Json[]>([]) : parseDocuments(config.value);
   if (!docs.ok) return err(`${files.config}: ${docs.error}`);
   const kube = docs.value.filter(isKubeConfigMapDocument);
@@ -81,7 +84,7 @@ function loadFiles(files: ConfigFiles, options: LoadOptions) {
     return istioConfig(parts, own[0] ?? {}, options);
   }
   if (kube.length > 0)
-    return configMapsConfig(files, config.value ?? "", kube, own[0] ?? {}, values.value, mesh.value, options);
+    return configMapsConfig(files, docs.value, kube, own[0] ?? {}, values.value, mesh.value, options);
 
   const doc = own[0] ?? {};
   if (!isObject(doc)) return err(`${files.config}: the config must be a mapping`);
@@ -115,7 +118,7 @@ function loadFiles(files: ConfigFiles, options: LoadOptions) {
  */
 function configMapsConfig(
   files: ConfigFiles,
-  text: string,
+  docs: Json[],
   kube: Json[],
   beside: Json,
   values: string | undefined,
@@ -125,7 +128,7 @@ function configMapsConfig(
   const named = (r: Result<LoadedConfig>) =>
     r.ok ? r : err(`${files.config}: ${r.error.replace(/^config: /, "")}`);
   if (values === undefined && mesh === undefined)
-    return named(loadConfig(text, BUILTIN_TEMPLATE_NAMES, options));
+    return named(configFromDocuments(docs, BUILTIN_TEMPLATE_NAMES, options));
   const target = targetRevision(kube, beside, options.revision);
   const loadOne = (parts: IstioParts, doc: Json, opts: LoadOptions) => {
     if (opts.revision !== target) return istioConfig(parts, doc, opts);
