@@ -5,7 +5,8 @@ import { injectPod } from "../inject/pod.ts";
 import { err, isObject, type JsonObject } from "../json.ts";
 import { createPatch } from "../patch/patch.ts";
 import { parsePathEnvs } from "./path-envs.ts";
-import { allowed, denied, patched } from "./response.ts";
+import { type Answer, answerKey, recallAnswer, rememberAnswer } from "./repeat.ts";
+import { allowed, denied, encodedPatch, patched } from "./response.ts";
 import { type AdmissionReviewResponse, decodeReview } from "./review.ts";
 
 /** What happened to one admission, for the handler's structured log line. Carries no pod content. */
@@ -26,8 +27,20 @@ export interface AdmissionLog {
 export interface AdmitResult {
   review: AdmissionReviewResponse;
   log: AdmissionLog;
-  /** The injected pod, when there is one (the CLI and tests use it; handlers do not). */
+  /**
+   * The injected pod, when one was made (the CLI and tests use it; handlers do not). An answer
+   * recalled under `remember` has none.
+   */
   pod?: JsonObject;
+}
+
+export interface AdmitOptions {
+  /**
+   * Answer a repeat of an injection already answered with the same patch (core/admission/repeat.ts):
+   * the handlers, which see a workload's replicas one after another. One-off callers (the CLI's
+   * `review`) leave it off and keep nothing.
+   */
+  remember?: boolean;
 }
 
 /**
@@ -37,7 +50,12 @@ export interface AdmitResult {
  * config loaded to; the revision's engine answers. Never throws: whatever the input, the answer is a
  * well-formed AdmissionReview.
  */
-export function admit(body: unknown, deployment: Engine, path = "/inject"): AdmitResult {
+export function admit(
+  body: unknown,
+  deployment: Engine,
+  path = "/inject",
+  options: AdmitOptions = {},
+): AdmitResult {
   const decoded = decodeReview(body);
   if (!decoded.ok) {
     return {
@@ -72,6 +90,10 @@ export function admit(body: unknown, deployment: Engine, path = "/inject"): Admi
   if (!decision.inject) return { review: allowed(apiVersion, uid), log };
 
   log.warnings.push(...pathEnvs.warnings);
+  const key = options.remember ? answerKey(original, input.namespace, pathEnvs.envs) : undefined;
+  const recalled = key === undefined ? undefined : recallAnswer(engine, key);
+  if (recalled) return { review: patched(apiVersion, uid, recalled.patch), log: answeredLog(log, recalled) };
+
   const injected = injectPod(withNamespace(original, input.namespace), {
     config: engine.config,
     templates: engine.templates,
@@ -85,15 +107,21 @@ export function admit(body: unknown, deployment: Engine, path = "/inject"): Admi
     };
   }
   const ops = createPatch(original, withoutFilledNamespace(injected.value.pod, original));
+  const answer: Answer = { patch: encodedPatch(ops), ops: ops.length, templates: injected.value.templates };
+  if (key !== undefined) rememberAnswer(engine, key, answer);
   return {
-    review: patched(apiVersion, uid, ops),
-    log: {
-      ...log,
-      outcome: ops.length > 0 ? "injected" : "unchanged",
-      templates: injected.value.templates,
-      patchOps: ops.length,
-    },
+    review: patched(apiVersion, uid, answer.patch),
+    log: answeredLog(log, answer),
     pod: injected.value.pod,
+  };
+}
+
+function answeredLog(log: AdmissionLog, answer: Answer): AdmissionLog {
+  return {
+    ...log,
+    outcome: answer.ops > 0 ? "injected" : "unchanged",
+    templates: answer.templates,
+    patchOps: answer.ops,
   };
 }
 

@@ -29,7 +29,7 @@ export interface HttpAdmissionResponse {
 }
 
 export function admitHttp(req: HttpAdmissionRequest, engine: Engine): HttpAdmissionResponse {
-  return answerHttp(req, (body, path) => admit(body, engine, path));
+  return answerHttp(req, (body, path) => admit(body, engine, path, { remember: true }));
 }
 
 /**

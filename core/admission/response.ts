@@ -37,16 +37,24 @@ export function cutText(text: string, max: number): string {
   return `${text.slice(0, kept)}...[cut ${text.length - kept} characters]`;
 }
 
-/** An empty patch is no patch: the response then says allowed and nothing else. */
+/**
+ * `patch` is encodePatch's base64 of the operations (a remembered answer's, or one just made);
+ * undefined, no operations, is no patch: the response then says allowed and nothing else.
+ */
 export function patched(
   apiVersion: ReviewVersion,
   uid: string,
-  ops: PatchOperation[],
+  patch: string | undefined,
 ): AdmissionReviewResponse {
-  if (ops.length === 0) return allowed(apiVersion, uid);
-  const response: AdmissionResponse = { uid, allowed: true, patchType: "JSONPatch", patch: encodePatch(ops) };
-  base64Patches.set(response, response.patch as string);
+  if (patch === undefined) return allowed(apiVersion, uid);
+  const response: AdmissionResponse = { uid, allowed: true, patchType: "JSONPatch", patch };
+  base64Patches.set(response, patch);
   return review(apiVersion, response);
+}
+
+/** The operations as `patched` takes them. */
+export function encodedPatch(ops: PatchOperation[]): string | undefined {
+  return ops.length === 0 ? undefined : encodePatch(ops);
 }
 
 /** The patch each response was given by `patched`: base64 from encodePatch, so nothing in it needs escaping. */

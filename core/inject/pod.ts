@@ -2,7 +2,7 @@ import type { Config } from "../config/types.ts";
 import { clone, err, isObject, type JsonObject, ok, type Result } from "../json.ts";
 import { strategicMerge } from "../merge/strategic.ts";
 import { buildTemplateData } from "../render/data.ts";
-import { renderKey, renderTemplate } from "../render/render.ts";
+import { renderTemplate } from "../render/render.ts";
 import { selectTemplates } from "../render/select.ts";
 import type { Template } from "../render/template.ts";
 import { validateAnnotations } from "../validate/annotations.ts";
@@ -71,12 +71,11 @@ export function injectPod(received: JsonObject, ctx: InjectionContext): Result<I
   const ids = openshift ? proxyIds(config, namespace) : undefined;
   const data = buildTemplateData({ pod: stripped, config, pathEnvs: envs, proxyIds: ids });
   if (!data.ok) return data;
-  const memo = { templates: ctx.templates, config, inputs: renderKey([stripped, envs, ids ?? null]) };
 
   let merged: JsonObject = clone(original);
   let templatePod: JsonObject = {};
   for (const name of names.value) {
-    const rendered = renderTemplate(name, ctx.templates.get(name) as Template, data.value, memo);
+    const rendered = renderTemplate(name, ctx.templates.get(name) as Template, data.value);
     if (!rendered.ok) return rendered;
     templatePod = strategicMerge(templatePod, rendered.value) as JsonObject;
     if (

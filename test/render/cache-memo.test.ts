@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ok } from "../../core/json.ts";
+import { MEMO_LIMITS, TextMemo } from "../../core/memo.ts";
 import type { TemplateData } from "../../core/render/data.ts";
-import { MEMO_LIMITS, memoStats, renderTemplate, TextMemo } from "../../core/render/render.ts";
+import { memoStats, renderTemplate } from "../../core/render/render.ts";
 import type { Template } from "../../core/render/template.ts";
 
 describe("TextMemo", () => {
@@ -56,21 +57,27 @@ describe("renderTemplate's memories", () => {
     };
   }
 
-  it("renders a repeated input once", () => {
-    const { template, calls } = counting(() => "a: 1\n");
-    const memo = { templates: {}, config: {}, inputs: "same" };
-    expect(renderTemplate("t", template, data, memo)).toEqual(ok({ a: 1 }));
-    expect(renderTemplate("t", template, data, memo)).toEqual(ok({ a: 1 }));
-    expect(calls()).toBe(1);
+  it("parses a repeated text once the second time it is seen, and hands out copies", () => {
+    const text = "a: {b: 1}\nwhich: parses-once\n";
+    const { template } = counting(() => text);
+    const before = memoStats().parsedEntries;
+    const first = renderTemplate("t", template, data);
+    expect(memoStats().parsedEntries).toBe(before + 1);
+    const second = renderTemplate("t", template, data);
+    const third = renderTemplate("t", template, data);
+    if (!first.ok || !second.ok || !third.ok) throw new Error("render failed");
+    expect(third.value).toEqual(first.value);
+    (second.value.a as { b: number }).b = 2;
+    expect(third.value.a).toEqual({ b: 1 });
+    expect(third.value).not.toBe(second.value);
   });
 
   it("does not remember huge texts", () => {
-    const memo = { templates: {}, config: {}, inputs: "" };
     const before = memoStats();
     for (let i = 0; i < 40; i++) {
       const big = `a: "${i}${"x".repeat(MEMO_LIMITS.entryChars)}"\n`;
       const { template } = counting(() => big);
-      const r = renderTemplate("t", template, data, { ...memo, inputs: `huge-${i}` });
+      const r = renderTemplate("t", template, data);
       expect(r.ok).toBe(true);
     }
     expect(memoStats()).toEqual(before);

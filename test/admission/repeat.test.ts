@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import { type AdmitResult, admit } from "../../core/admission/admit.ts";
+import type { AdmissionReviewResponse } from "../../core/admission/review.ts";
+import { defaultEngine, type Engine } from "../../core/engine.ts";
+import type { JsonObject } from "../../core/json.ts";
+import { MEMO_LIMITS } from "../../core/memo.ts";
+import type { Template } from "../../core/render/template.ts";
+import { applyResponse, readShared, reviewFor } from "../helpers/fixtures.ts";
+import { podDocuments, podFromWorkload } from "../helpers/istio-cases.ts";
+import { RELEASES, releaseCorpus } from "../helpers/istio-releases.ts";
+import { type Corpus, engineFor, MASTER } from "../helpers/parity.ts";
+
+// admit(..., { remember: true }) answers a repeated admission with the patch it gave before
+// (core/admission/repeat.ts). What must hold: the remembered answer is exactly the fresh one (but for
+// the uid it echoes), and anything the answer depends on (pod, namespace, route, engine) makes it
+// answer afresh.
+
+/** The default engine with every template counting its renders. */
+function countingEngine(): { engine: Engine; renders: () => number } {
+  const base = defaultEngine();
+  let renders = 0;
+  const templates = new Map<string, Template>();
+  for (const [name, t] of base.templates) {
+    templates.set(name, {
+      syntax: t.syntax,
+      render(data, limits) {
+        renders++;
+        return t.render(data, limits);
+      },
+    });
+  }
+  return { engine: { ...base, templates }, renders: () => renders };
+}
+
+function pod(app: string, extra: JsonObject = {}): JsonObject {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { generateName: `${app}-`, labels: { app }, ...extra },
+    spec: { containers: [{ name: app, image: "nginx" }] },
+  };
+}
+
+/** The answer with its uid blanked, for comparing answers to different requests. */
+function withoutUid(review: AdmissionReviewResponse): string {
+  return JSON.stringify({ ...review, response: { ...review.response, uid: "" } });
+}
+
+describe("remembered answers", () => {
+  it("answers a repeat without rendering, with the same patch and its own uid", () => {
+    const { engine, renders } = countingEngine();
+    const first = admit(reviewFor(pod("web"), { uid: "a" }), engine, "/inject", { remember: true });
+    const again = admit(reviewFor(pod("web"), { uid: "b" }), engine, "/inject", { remember: true });
+    expect(renders()).toBe(1);
+    expect(again.review.response.uid).toBe("b");
+    expect(again.review.response.patch).toBe(first.review.response.patch);
+    expect(withoutUid(again.review)).toBe(withoutUid(first.review));
+    expect({ ...again.log, uid: "a" }).toEqual(first.log);
+    expect(again.pod).toBeUndefined();
+  });
+
+  it("answers afresh without `remember`, and for another pod, namespace, route or engine", () => {
+    const { engine, renders } = countingEngine();
+    const run = (p: JsonObject, opts: { namespace?: string; path?: string; engine?: Engine } = {}) =>
+      admit(reviewFor(p, { namespace: opts.namespace ?? "shop" }), opts.engine ?? engine, opts.path, {
+        remember: true,
+      });
+    run(pod("web"));
+    expect(renders()).toBe(1);
+    admit(reviewFor(pod("web"), { namespace: "shop" }), engine);
+    admit(reviewFor(pod("web"), { namespace: "shop" }), engine);
+    expect(renders()).toBe(3);
+    const other = run(pod("api"));
+    expect(renders()).toBe(4);
+    expect(JSON.stringify(applyResponse(pod("api"), other.review))).toContain(
+      '"service.istio.io/canonical-name":"api"',
+    );
+    run(pod("web", { annotations: { "example.com/build": "2" } }));
+    run(pod("web"), { namespace: "other" });
+    run(pod("web"), { path: "/inject/cluster/c2" });
+    run(pod("web"), { engine: { ...engine } });
+    expect(renders()).toBe(8);
+  });
+
+  it("keeps a bounded number of answers, forgetting the oldest first", () => {
+    const { engine, renders } = countingEngine();
+    const run = (i: number) => admit(reviewFor(pod(`app-${i}`)), engine, "/inject", { remember: true });
+    for (let i = 0; i <= MEMO_LIMITS.entries; i++) run(i);
+    expect(renders()).toBe(MEMO_LIMITS.entries + 1);
+    run(MEMO_LIMITS.entries);
+    expect(renders()).toBe(MEMO_LIMITS.entries + 1);
+    run(0);
+    expect(renders()).toBe(MEMO_LIMITS.entries + 2);
+  });
+
+  it("does not remember a denial", () => {
+    const { engine, renders } = countingEngine();
+    const bad = pod("web", { annotations: { "inject.istio.io/templates": "no-such-template" } });
+    const first = admit(reviewFor(bad), engine, "/inject", { remember: true });
+    const again = admit(reviewFor(bad), engine, "/inject", { remember: true });
+    expect(first.review.response.allowed).toBe(false);
+    expect(again.review.response.status?.message).toBe(first.review.response.status?.message);
+    expect(renders()).toBe(0);
+    expect(again.log.outcome).toBe("denied");
+  });
+
+  const corpora: Corpus[] = [MASTER, ...RELEASES.map((r) => releaseCorpus(r))];
+  for (const corpus of corpora) {
+    it(`gives every pod of Istio's ${corpus.name} corpus the answer it gets afresh`, () => {
+      let compared = 0;
+      for (const c of corpus.cases().filter((x) => x.golden && !x.settings.expectError)) {
+        const { engine } = engineFor(c, corpus);
+        if (!engine) continue;
+        for (const doc of podDocuments(readShared(corpus.dir, c.input))) {
+          const { pod: p, namespace } = podFromWorkload(doc);
+          const fresh: AdmitResult = admit(reviewFor(p, { namespace, uid: "f" }), engine);
+          admit(reviewFor(p, { namespace, uid: "1" }), engine, "/inject", { remember: true });
+          const recalled = admit(reviewFor(p, { namespace, uid: "2" }), engine, "/inject", {
+            remember: true,
+          });
+          expect(recalled.pod, `${c.id}: remembered`).toBeUndefined();
+          expect(withoutUid(recalled.review), c.id).toBe(withoutUid(fresh.review));
+          compared++;
+        }
+      }
+      expect(compared).toBeGreaterThan(50);
+    });
+  }
+});
