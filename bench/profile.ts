@@ -1,7 +1,8 @@
 // A loop to profile one admission path with `node --cpu-prof` (not part of `npm run bench`): distinct
 // pods (no memory hit) through admit() on the built-in templates (`builtin`) or Istio 1.30.3's
 // ConfigMap (`go`), or the router's handle() on distinct or replica request bodies (`handle
-// distinct|replica`). `npm run build` bundles it; then, e.g.:
+// distinct|replica`), or the loopback rows of `npm run bench` alone (`loopback`). `npm run build`
+// bundles it; then, e.g.:
 //   node --cpu-prof dist/bench/profile.cjs go 4000
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -12,7 +13,7 @@ import type { JsonObject } from "../core/json.ts";
 import { configureLogs } from "../functions/shared/log.ts";
 import { createApp, fixedSource } from "../functions/shared/router.ts";
 import { reviewFor, SHARED } from "../test/helpers/fixtures.ts";
-import { distinctReview } from "./handlers.ts";
+import { distinctReview, loopback } from "./handlers.ts";
 
 function helloPod(): JsonObject {
   const doc = parse(readFileSync(resolve(SHARED, "fixtures/istio/inputs/hello.yaml"), "utf8")) as JsonObject;
@@ -80,7 +81,21 @@ async function handleLoop(mode: string, n: number): Promise<void> {
   report(`handle, ${mode}`, times);
 }
 
+/** The loopback rows of `npm run bench` alone, with their ratios to the floor. */
+async function loopbackRows(n: number): Promise<void> {
+  const rows = await loopback(defaultEngine(), n);
+  for (const [name, s] of Object.entries(rows))
+    console.log(
+      `loopback ${name}: median ${s.median.toFixed(3)} ms, p99 ${s.p99.toFixed(3)} ms, ${s.n} runs`,
+    );
+  const ratio = (m: number) => (m / rows.floor.median).toFixed(2);
+  console.log(
+    `ratios to the floor: replica ${ratio(rows.replica.median)}, distinct ${ratio(rows.distinct.median)}`,
+  );
+}
+
 const [which = "builtin", arg = ""] = process.argv.slice(2);
 const n = Number(process.argv[which === "handle" ? 4 : 3] ?? 3000) || 3000;
 if (which === "handle") void handleLoop(arg || "distinct", n);
+else if (which === "loopback") void loopbackRows(n);
 else admitLoop(which === "go" ? istioEngine() : defaultEngine(), n);

@@ -37,8 +37,8 @@ export interface AdmitResult {
 export interface AdmitOptions {
   /**
    * Answer a repeat of an injection already answered with the same patch (core/admission/repeat.ts):
-   * the handlers, which see a workload's replicas one after another. One-off callers (the CLI's
-   * `review`) leave it off and keep nothing.
+   * the handlers, which see a workload's replicas one after another. Only pods without a name of
+   * their own are remembered (see `repeats`). One-off callers (the CLI's `review`) leave it off.
    */
   remember?: boolean;
 }
@@ -90,7 +90,8 @@ export function admit(
   if (!decision.inject) return { review: allowed(apiVersion, uid), log };
 
   log.warnings.push(...pathEnvs.warnings);
-  const key = options.remember ? answerKey(original, input.namespace, pathEnvs.envs) : undefined;
+  const key =
+    options.remember && repeats(original) ? answerKey(original, input.namespace, pathEnvs.envs) : undefined;
   const recalled = key === undefined ? undefined : recallAnswer(engine, key);
   if (recalled) return { review: patched(apiVersion, uid, recalled.patch), log: answeredLog(log, recalled) };
 
@@ -167,6 +168,15 @@ function withoutFilledNamespace(pod: JsonObject, original: JsonObject): JsonObje
   if (had || !isObject(pod.metadata)) return pod;
   const { namespace: _, ...meta } = pod.metadata;
   return { ...pod, metadata: meta };
+}
+
+/**
+ * Whether the pod may come again as it is: the pods a controller creates by `generateName` (the API
+ * server names them after admission) do, one per replica. A pod with its own name is unique in its
+ * namespace, so remembering its answer would only push out a replica set's.
+ */
+function repeats(pod: JsonObject): boolean {
+  return !(isObject(pod.metadata) && typeof pod.metadata.name === "string" && pod.metadata.name !== "");
 }
 
 function podRef(pod: JsonObject, namespace: string): string {
