@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, type Node, parseAllDocuments, Scalar } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, Lexer, type Node, parseAllDocuments, Scalar } from "yaml";
 import { err, type Json, type JsonObject, MAX_DEPTH, ok, type Result } from "../json.ts";
 import { CORE_SCHEMA, ESCAPES, FastParser, type Rules } from "./yaml-fast.ts";
 import { readRecording } from "./yaml-reread.ts";
@@ -240,7 +240,8 @@ const GO_YAML: Rules = {
 
 const MAX_ALIAS_COUNT = 100;
 
-function parseGeneral(text: string): Result<Json> {
+function parseGeneral(original: string): Result<Json> {
+  const text = withGoEscapes(original);
   let docs: ReturnType<typeof parseAllDocuments>;
   try {
     docs = parseAllDocuments(text, {
@@ -268,6 +269,22 @@ function parseGeneral(text: string): Result<Json> {
     const at = e instanceof NodeError ? `line ${lineAt(text, e.offset)}: ` : "";
     return err(`not valid YAML: ${at}${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+/**
+ * go-yaml reads `\'` in a double-quoted scalar as `'` (libyaml's escapes, as the fast path has them);
+ * the `yaml` package refuses it, so it is given those escapes as the quote itself. Only double-quoted
+ * scalars' tokens are touched, and no line changes.
+ */
+function withGoEscapes(text: string): string {
+  if (!text.includes("\\'")) return text;
+  let out = "";
+  for (const token of new Lexer().lex(text)) {
+    // The lexer's control tokens mark structure; they are not text.
+    if (token === "\x02" || token === "\x18" || token === "\x1f") continue;
+    out += token.startsWith('"') ? token.replace(/\\([\s\S])/g, (m, c) => (c === "'" ? "'" : m)) : token;
+  }
+  return out;
 }
 
 class NodeError extends Error {

@@ -90,5 +90,9 @@ function escapePathComponent(key: string): string {
 }
 
 export function encodePatch(ops: PatchOperation[]): string {
-  return Buffer.from(JSON.stringify(ops)).toString("base64");
+  const json = JSON.stringify(ops);
+  // ASCII is the same bytes in Latin-1 as in UTF-8, and Latin-1 is a plain copy: most patches are ASCII.
+  return Buffer.from(json, ASCII.test(json) ? "latin1" : "utf8").toString("base64");
 }
+
+const ASCII = /^[\x00-\x7f]*$/;

@@ -378,5 +378,19 @@ describe("corpus: every rendered template text, master and release cases", () =>
     }
     // Every rendered text is in the fast subset; a template that leaves it shows up here.
     expect(outside.slice(0, 1)).toEqual([]);
+    // Every pod of four corpora admitted, then each text parsed twice: long on a busy machine.
+  }, 180_000);
+});
+
+describe("double-quoted escapes as go-yaml has them", () => {
+  it("reads \\' as a quote on both paths, and only inside double quotes", () => {
+    expect(parseYaml11General(`"\\'"`)).toEqual({ ok: true, value: "'" });
+    expect(parseYaml11Fast(`"\\'"`)).toBe("'");
+    // An alias sends the text to the general path.
+    expect(parseYaml11(`a: &x "it\\'s \\\\'"\nb: *x\nc: 'a\\'\n`)).toEqual({
+      ok: true,
+      value: { a: "it's \\'", b: "it's \\'", c: "a\\" },
+    });
+    expect(parseYaml11General(`a: &x "\\q"\n`)).toMatchObject({ ok: false });
   });
 });

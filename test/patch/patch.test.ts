@@ -108,3 +108,17 @@ describe("createPatch", () => {
     expect(apply(original, createPatch(original, mutated))).toEqual(mutated);
   });
 });
+
+describe("encodePatch", () => {
+  it("is base64 of the operations' JSON as UTF-8, ASCII or not", () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: "binary" }), { maxLength: 4 }), (values) => {
+        const ops = values.map((value) => ({ op: "add", path: "/metadata/labels/a", value }));
+        expect(encodePatch(ops)).toBe(Buffer.from(JSON.stringify(ops), "utf8").toString("base64"));
+      }),
+      { numRuns: 500 },
+    );
+    const accents = [{ op: "add", path: "/x", value: "é ☃ \u{1f600}" }];
+    expect(JSON.parse(Buffer.from(encodePatch(accents), "base64").toString("utf8"))).toEqual(accents);
+  });
+});
