@@ -92,7 +92,7 @@ function escapePathComponent(key: string): string {
 export function encodePatch(ops: PatchOperation[]): string {
   const json = JSON.stringify(ops);
   // ASCII is the same bytes in Latin-1 as in UTF-8, and Latin-1 is a plain copy: most patches are ASCII.
-  return Buffer.from(json, ASCII.test(json) ? "latin1" : "utf8").toString("base64");
+  return Buffer.from(json, NON_ASCII.test(json) ? "utf8" : "latin1").toString("base64");
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
+const NON_ASCII = /[\u0080-\uffff]/;
