@@ -98,6 +98,30 @@ function captured(): JsonObject {
   ) as JsonObject;
 }
 
+/**
+ * The captured request as a replica: the pod as a ReplicaSet creates it (`generateName`, no name of
+ * its own, an owner), which the API server sends again for every replica. The captured pod is a
+ * bare one with its own name (`kubectl create`), which no cluster sends twice.
+ */
+export function replicaReview(base: JsonObject): string {
+  const review = structuredClone(base);
+  const pod = (review.request as JsonObject).object as JsonObject;
+  const meta = (pod.metadata ?? {}) as JsonObject;
+  pod.metadata = meta;
+  meta.generateName = `${String(meta.name ?? "pod")}-7d4b9c8f6d-`;
+  delete meta.name;
+  meta.ownerReferences = [
+    {
+      apiVersion: "apps/v1",
+      kind: "ReplicaSet",
+      name: `${String(meta.generateName).slice(0, -1)}`,
+      uid: "u",
+      controller: true,
+    },
+  ];
+  return JSON.stringify(review);
+}
+
 export function distinctReview(base: JsonObject, i: number | string): string {
   const review = structuredClone(base);
   const request = review.request as JsonObject;
@@ -158,7 +182,7 @@ export interface LoopbackRows {
 
 /**
  * Sequential requests over loopback with keep-alive (fetch keeps its connections), to the floor
- * server and to Outrigger's (the router the cloud handlers use) for a replica (the captured request
+ * server and to Outrigger's (the router the cloud handlers use) for a replica (replicaReview
  * again: a memory hit) and for a distinct pod (no hit), interleaved request by request so the three
  * share the machine's state. The bodies are made before the clock starts.
  */
@@ -167,7 +191,7 @@ export async function loopback(engine: Engine = defaultEngine(), n = 2000): Prom
   const floor = await listen(floorApp);
   const outrigger = await listen(createApp({ source: fixedSource(engine), tokens: [] }));
   const base = captured();
-  const replica = JSON.stringify(base);
+  const replica = replicaReview(base);
   const warm = 200;
   const distinct = Array.from({ length: n + warm }, (_, i) => distinctReview(base, i));
   const times = { floor: [] as number[], replica: [] as number[], distinct: [] as number[] };

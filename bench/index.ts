@@ -139,7 +139,10 @@ async function main(): Promise<void> {
     "loopback HTTP, floor server (parses the review, answers allowed; same HTTP stack)",
     http.floor,
   ]);
-  rows.push(["loopback HTTP, built-in templates: captured request again (cache hit)", http.replica]);
+  rows.push([
+    "loopback HTTP, built-in templates: a replica (the captured pod with generateName) again (cache hit)",
+    http.replica,
+  ]);
   rows.push(["loopback HTTP, built-in templates: distinct pod (no cache hit)", http.distinct]);
 
   const cpu = cpus()[0]?.model ?? "unknown cpu";

@@ -13,7 +13,7 @@ import type { JsonObject } from "../core/json.ts";
 import { configureLogs } from "../functions/shared/log.ts";
 import { createApp, fixedSource } from "../functions/shared/router.ts";
 import { reviewFor, SHARED } from "../test/helpers/fixtures.ts";
-import { distinctReview, loopback } from "./handlers.ts";
+import { distinctReview, loopback, replicaReview } from "./handlers.ts";
 
 function helloPod(): JsonObject {
   const doc = parse(readFileSync(resolve(SHARED, "fixtures/istio/inputs/hello.yaml"), "utf8")) as JsonObject;
@@ -65,7 +65,10 @@ async function handleLoop(mode: string, n: number): Promise<void> {
   const app = createApp({ source: fixedSource(defaultEngine()), tokens: [] });
   const text = readFileSync(resolve(SHARED, "fixtures/apiserver/sample-admissionreview-v1.json"), "utf8");
   const base = JSON.parse(text) as JsonObject;
-  const bodies = Array.from({ length: n }, (_, i) => (mode === "distinct" ? distinctReview(base, i) : text));
+  const replica = replicaReview(base);
+  const bodies = Array.from({ length: n }, (_, i) =>
+    mode === "distinct" ? distinctReview(base, i) : replica,
+  );
   const times: number[] = [];
   for (const body of bodies) {
     const t0 = performance.now();
