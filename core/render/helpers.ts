@@ -752,14 +752,25 @@ const raw: Record<string, Helper> = {
 function withoutOptions(fn: Helper): Helper {
   return (...args: unknown[]) => {
     step();
-    const out = call(fn, args);
-    const size = sizeOf(out);
-    if (size > 0) {
-      allow(size, "a helper");
-      charge(size);
-    }
-    return out;
+    return metered(call(fn, args));
   };
+}
+
+/** The same helper as the precompiled templates call it: with its own arguments only, no options. */
+function plain(fn: Helper): Helper {
+  return (...args: unknown[]) => {
+    step();
+    return metered(fn(...args));
+  };
+}
+
+function metered(out: unknown): unknown {
+  const size = sizeOf(out);
+  if (size > 0) {
+    allow(size, "a helper");
+    charge(size);
+  }
+  return out;
 }
 
 function call(fn: Helper, args: unknown[]): unknown {
@@ -779,9 +790,8 @@ function call(fn: Helper, args: unknown[]): unknown {
   }
 }
 
-/** Every helper with Handlebars' trailing options argument removed before the call. */
-export const helpers: Record<string, (...args: unknown[]) => unknown> = {
-  ...Object.fromEntries(Object.entries(raw).map(([name, fn]) => [name, withoutOptions(fn)])),
+/** The helpers that take Handlebars' options: the block helpers. */
+export const blockHelpers: Record<string, (...args: unknown[]) => unknown> = {
   let: letHelper,
   if: ifHelper,
   unless: unlessHelper,
@@ -790,3 +800,48 @@ export const helpers: Record<string, (...args: unknown[]) => unknown> = {
   with: meteredBuiltin("with"),
   blockHelperMissing: meteredBuiltin("blockHelperMissing"),
 };
+
+/** Every helper with Handlebars' trailing options argument removed before the call. */
+export const helpers: Record<string, (...args: unknown[]) => unknown> = {
+  ...Object.fromEntries(Object.entries(raw).map(([name, fn]) => [name, withoutOptions(fn)])),
+  ...blockHelpers,
+};
+
+/**
+ * The helpers other than block helpers, metered as in `helpers`, for code that calls them with
+ * their own arguments only (the precompiled templates: see precompiled.ts).
+ */
+export const plainHelpers: Record<string, (...args: unknown[]) => unknown> = Object.fromEntries(
+  Object.entries(raw).map(([name, fn]) => [name, plain(fn)]),
+);
+
+// Characters YAML does not allow raw in a document, plus the ones YAML 1.1 readers treat as line breaks.
+// JSON.stringify already escapes C0 controls, `"` and `\`.
+const UNSAFE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
+
+/**
+ * One value as a single YAML flow scalar or flow collection that parses back to the same value: what
+ * every double-stash `{{expr}}` of a Handlebars template emits (see compile.ts).
+ */
+export function yamlScalar(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (value instanceof SafeString) return value.toString();
+  switch (typeof value) {
+    case "boolean":
+      return value ? "true" : "false";
+    case "number":
+      return Number.isFinite(value) ? String(value) : JSON.stringify(String(value));
+    case "bigint":
+      return value.toString();
+    case "string":
+      return escapeUnsafe(JSON.stringify(value));
+    case "object":
+      return escapeUnsafe(JSON.stringify(value) ?? "null");
+    default:
+      return JSON.stringify(String(value));
+  }
+}
+
+function escapeUnsafe(json: string): string {
+  return json.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}

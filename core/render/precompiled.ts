@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { helpers, plainHelpers, yamlScalar } from "./helpers.ts";
 
 /**
  * Built-in templates compiled at build time. The bundler (scripts/build.mjs) and the test runner
@@ -43,6 +44,42 @@ export function lookupPath(
 /** The options Handlebars gives a helper called without a hash: `{name, hash: {}, [fn, inverse,] data}`. */
 export function helperOptions(name: string, data: unknown, fn?: unknown, inverse?: unknown) {
   return fn === undefined ? { name, hash: {}, data } : { name, hash: {}, fn, inverse, data };
+}
+
+/**
+ * The helpers a precompiled template calls by name, as they are registered with Handlebars (compile.ts)
+ * but without the wrapper Handlebars' runtime puts around each for every render, which only adds
+ * `options.lookupProperty` (none of these reads it): a plain helper gets its own arguments, a
+ * block helper its options as well, and `{{expr}}` is `scalar(expr)`.
+ */
+export { helpers as helper, plainHelpers as plainHelper, yamlScalar as scalar };
+
+/** What Handlebars' `container.program(i, data, 0)` makes, for a template without depths or block params. */
+export function programOf(container: unknown, fn: ProgramFn, i: number, data: unknown) {
+  const prog = (context: unknown, options?: { data?: unknown }) =>
+    fn(
+      container,
+      context,
+      (container as Container).helpers,
+      (container as Container).partials,
+      (options === undefined ? undefined : options.data) || data,
+    );
+  prog.program = i;
+  prog.depth = 0;
+  prog.blockParams = 0;
+  return prog;
+}
+
+type ProgramFn = (
+  container: unknown,
+  context: unknown,
+  helpers: unknown,
+  partials: unknown,
+  data: unknown,
+) => string;
+interface Container {
+  helpers: unknown;
+  partials: unknown;
 }
 
 export function registerPrecompiled(name: string, digest: string, spec: TemplateSpec): void {
