@@ -152,7 +152,10 @@ function compactCodeGenerator(Base: new () => CodeGenerator): new () => CodeGene
       const helper = this.setupHelper(paramSize, name);
       const { hash, fn, inverse } = this.options_;
       const quoted = this.quotedString(name);
-      if (isBlock) {
+      const inline = isBlock ? this.inlineBlock(name, paramSize, helper.callParams) : undefined;
+      if (inline !== undefined) {
+        this.push(inline);
+      } else if (isBlock) {
         this.push(this.source.functionCall(`helper[${quoted}]`, "call", helper.callParams));
       } else if (hash !== "{}" || fn !== undefined || inverse !== undefined) {
         // A plain helper given a hash or a body gets its options, as Handlebars calls it.
@@ -163,11 +166,39 @@ function compactCodeGenerator(Base: new () => CodeGenerator): new () => CodeGene
         this.push(this.source.functionCall(`plainHelper[${quoted}]`, "", helper.params.slice(0, -1)));
       }
     }
+    /**
+     * `#if`, `#unless` and `#let`, called the way their helpers accept (if and unless with one
+     * argument and no hash, let with a hash only), as the precompiled module's ifBlock, unlessBlock
+     * and letBlock: the same steps and output, without the options and the programs of the call.
+     */
+    private inlineBlock(name: string, paramSize: number, callParams: unknown[]): unknown {
+      const { hash, fn, inverse } = this.options_;
+      const body = this.programs.get(fn as string);
+      const otherwise = inverse === "container.noop" ? "undefined" : this.programs.get(inverse as string);
+      if (body === undefined || otherwise === undefined) return undefined;
+      const [context, ...params] = callParams;
+      if ((name === "if" || name === "unless") && paramSize === 1 && hash === "{}")
+        return this.source.functionCall(`${name}Block`, "", [
+          context,
+          params[0],
+          "container",
+          body,
+          otherwise,
+          "data",
+        ]);
+      if (name === "let" && paramSize === 0 && hash !== "{}")
+        return this.source.functionCall("letBlock", "", [context, hash, "container", body, "data"]);
+      return undefined;
+    }
+    /** The code of each program expression written here → that program's function in the spec. */
+    private programs = new Map<string, string>();
     override programExpression(guid: number): string {
       const child = this.environment.children[guid];
       if (!this.precompile || this.useDepths || this.useBlockParams || !child || child.blockParams)
         return super.programExpression(guid);
-      return `programOf(container, templateSpec[${child.index}], ${child.index}, data)`;
+      const expression = `programOf(container, templateSpec[${child.index}], ${child.index}, data)`;
+      this.programs.set(expression, `templateSpec[${child.index}]`);
+      return expression;
     }
     override objectLiteral(obj: Record<string, unknown>): unknown {
       const { name, hash, fn, inverse, data } = obj;
@@ -271,7 +302,7 @@ function compileSpec(text: string, source: boolean): string | TemplateSpec {
  * which bundles that never read it leave out.
  */
 export function precompiledModule(name: string, text: string, registry: string): string {
-  return `import { helper, helperOptions, lookupPath, plainHelper, programOf, registerPrecompiled, scalar } from ${JSON.stringify(registry)};
+  return `import { helper, helperOptions, ifBlock, letBlock, lookupPath, plainHelper, programOf, registerPrecompiled, scalar, unlessBlock } from ${JSON.stringify(registry)};
 const templateSpec = ${compileSpec(text, true)};
 registerPrecompiled(${JSON.stringify(name)}, ${JSON.stringify(templateDigest(text))}, templateSpec);
 export default ${JSON.stringify(text)};

@@ -627,9 +627,14 @@ function letHelper(this: unknown, ...args: unknown[]): unknown {
   step();
   const last = args[args.length - 1];
   if (!isOptions(last)) return "";
-  const frame = Handlebars.createFrame(last.data ?? {});
-  Object.assign(frame, last.hash);
-  return charged(last.fn(this, { data: frame }));
+  return charged(last.fn(this, { data: letFrame(last.data, last.hash) }));
+}
+
+/** The data of a `let` block: its parent's names and its own. */
+export function letFrame(data: unknown, hash: object): object {
+  const frame = Handlebars.createFrame(data ?? {});
+  Object.assign(frame, hash);
+  return frame;
 }
 
 /**

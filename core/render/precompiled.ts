@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { helpers, plainHelpers, yamlScalar } from "./helpers.ts";
+import { charged, step } from "./budget.ts";
+import { helpers, letFrame, plainHelpers, truthy, yamlScalar } from "./helpers.ts";
 
 /**
  * Built-in templates compiled at build time. The bundler (scripts/build.mjs) and the test runner
@@ -68,6 +69,44 @@ export function programOf(container: unknown, fn: ProgramFn, i: number, data: un
   prog.depth = 0;
   prog.blockParams = 0;
   return prog;
+}
+
+// `#if`, `#unless` and `#let` as their helpers run them (helpers.ts), each step and output metered
+// the same, written where the template calls them: a block's body is called as the program Handlebars
+// would have made for it calls it, and neither that program nor the helper's options are made.
+
+export function ifBlock(
+  context: unknown,
+  value: unknown,
+  container: Container,
+  fn: ProgramFn,
+  inverse: ProgramFn | undefined,
+  data: unknown,
+): string {
+  step();
+  return charged(truthy(value) ? run(fn, container, context, data) : run(inverse, container, context, data));
+}
+
+export function unlessBlock(
+  context: unknown,
+  value: unknown,
+  container: Container,
+  fn: ProgramFn,
+  inverse: ProgramFn | undefined,
+  data: unknown,
+): string {
+  step();
+  return charged(truthy(value) ? run(inverse, container, context, data) : run(fn, container, context, data));
+}
+
+export function letBlock(context: unknown, hash: object, container: Container, fn: ProgramFn, data: unknown) {
+  step();
+  return charged(run(fn, container, context, letFrame(data, hash)));
+}
+
+/** A block body, or `container.noop` where there is none. */
+function run(fn: ProgramFn | undefined, container: Container, context: unknown, data: unknown): string {
+  return fn === undefined ? "" : fn(container, context, container.helpers, container.partials, data);
 }
 
 type ProgramFn = (
