@@ -83,6 +83,8 @@ export function sortKeysDeep(v: unknown): unknown {
 // printf: the verbs Istio templates use.
 
 function unescapeGo(s: string): string {
+  // Most formats have no escape: skip the replace and its scan.
+  if (!s.includes("\\")) return s;
   return s.replace(/\\([nt"\\])/g, (_m, c: string) => (c === "n" ? "\n" : c === "t" ? "\t" : c));
 }
 
@@ -95,13 +97,16 @@ export function printf(format: unknown, ...args: unknown[]): string {
   const fmt = unescapeGo(str(format));
   let i = 0;
   let out = "";
-  for (let p = 0; p < fmt.length; p++) {
-    const c = fmt[p];
-    if (c !== "%") {
-      out += c;
-      continue;
+  // The text between verbs is copied a run at a time, not a character at a time.
+  for (let p = 0; ; p += 2) {
+    const percent = fmt.indexOf("%", p);
+    if (percent < 0) {
+      out += fmt.slice(p);
+      break;
     }
-    const verb = fmt[++p];
+    out += fmt.slice(p, percent);
+    p = percent;
+    const verb = fmt[p + 1];
     if (verb === "%") {
       out += "%";
       continue;
@@ -632,9 +637,9 @@ function letHelper(this: unknown, ...args: unknown[]): unknown {
 
 /** The data of a `let` block: its parent's names and its own. */
 export function letFrame(data: unknown, hash: object): object {
-  const frame = Handlebars.createFrame(data ?? {});
-  Object.assign(frame, hash);
-  return frame;
+  // Handlebars.createFrame(parent), written as one spread: the same own names, copied faster.
+  const parent = (data ?? {}) as object;
+  return Object.assign({ ...parent, _parent: parent }, hash);
 }
 
 /**
@@ -823,6 +828,7 @@ export const plainHelpers: Record<string, (...args: unknown[]) => unknown> = Obj
 // Characters YAML does not allow raw in a document, plus the ones YAML 1.1 readers treat as line breaks.
 // JSON.stringify already escapes C0 controls, `"` and `\`.
 const UNSAFE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
+const UNSAFE_CHAR = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/;
 
 /**
  * One value as a single YAML flow scalar or flow collection that parses back to the same value: what
@@ -839,7 +845,8 @@ export function yamlScalar(value: unknown): string {
     case "bigint":
       return value.toString();
     case "string":
-      return escapeUnsafe(JSON.stringify(value));
+      // JSON.stringify leaves these characters as they are, so the string has them where its JSON does.
+      return UNSAFE_CHAR.test(value) ? escapeUnsafe(JSON.stringify(value)) : JSON.stringify(value);
     case "object":
       return escapeUnsafe(JSON.stringify(value) ?? "null");
     default:

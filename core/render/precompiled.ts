@@ -37,7 +37,10 @@ export function lookupPath(
 ) {
   for (const name of names) {
     if (value == null) return value;
-    value = lookup(value, name);
+    // lookupProperty's own answer for an own property (other than a constructor, which it checks
+    // against prototypes), without the call; anything else is left to it.
+    const own = (value as Record<string, unknown>)[name];
+    value = own == null || (name !== "constructor" && Object.hasOwn(value, name)) ? own : lookup(value, name);
   }
   return value;
 }
