@@ -99,9 +99,15 @@ interface CodeGenerator {
  * of a helper called without a hash, `{name, hash: {}, [fn, inverse,] data}`, come from
  * helperOptions (without the call's source location, which precompiled templates leave out).
  *
+ * The source of a precompiled template also runs faster: it calls Outrigger's helpers directly
+ * rather than through the runtime's per-render wrappers (a plain helper with its own arguments, as
+ * plainHelper; `{{expr}}` as scalar), runs `#if`, `#unless` and `#let` as ifBlock, unlessBlock and
+ * letBlock with the bodies called as their programs would call them, and makes the program of any
+ * other block with programOf, which reads the body from the module's templateSpec.
+ *
  * These override internal methods of Handlebars 4.7's generator, so an upgrade of Handlebars must
- * keep them right: the test that renders each precompiled built-in against the same template
- * compiled at run time (where paths and options are Handlebars' own) checks that they still agree.
+ * keep them right: test/render/precompiled.test.ts renders the precompiled built-ins against the same
+ * templates compiled at run time (Handlebars' own code), output and render budget both.
  */
 function compactCodeGenerator(Base: new () => CodeGenerator): new () => CodeGenerator {
   class Compact extends Base {

@@ -53,8 +53,9 @@ export function helperOptions(name: string, data: unknown, fn?: unknown, inverse
 /**
  * The helpers a precompiled template calls by name, as they are registered with Handlebars (compile.ts)
  * but without the wrapper Handlebars' runtime puts around each for every render, which only adds
- * `options.lookupProperty` (none of these reads it): a plain helper gets its own arguments, a
- * block helper its options as well, and `{{expr}}` is `scalar(expr)`.
+ * `options.lookupProperty` (none of these reads it): a plain helper (plainHelper) gets its own
+ * arguments, a block helper or a helper given a hash or a body (helper) its options as well, and
+ * `{{expr}}` is `scalar(expr)`.
  */
 export { helpers as helper, plainHelpers as plainHelper, yamlScalar as scalar };
 
