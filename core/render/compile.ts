@@ -1,7 +1,10 @@
 import HandlebarsCompiler from "handlebars/dist/cjs/handlebars.js";
 import Handlebars from "handlebars/runtime";
 import { err, ok, type Result } from "../json.ts";
-import { helpers } from "./helpers.ts";
+import { blockHelpers, helpers, plainHelpers, yamlScalar } from "./helpers.ts";
+
+export { yamlScalar };
+
 import { precompiledBuiltin, precompiledFor, type TemplateSpec, templateDigest } from "./precompiled.ts";
 
 /**
@@ -21,7 +24,18 @@ export type TemplateFn = (data: unknown) => string;
 // Templates run on Handlebars' runtime, with Outrigger's helpers.
 const env = Handlebars.create();
 for (const [name, fn] of Object.entries(helpers)) env.registerHelper(name, fn as Handlebars.HelperDelegate);
-env.registerHelper("__scalar", (value: unknown) => new env.SafeString(yamlScalar(value)));
+const SCALAR = "__scalar";
+const scalarHelper = (value: unknown) => new env.SafeString(yamlScalar(value));
+env.registerHelper(SCALAR, scalarHelper);
+
+// Precompiled templates call Outrigger's helpers directly (see the code generator below), so they run
+// in an environment that holds only what Handlebars' runtime itself may look up by name: the block
+// helpers it calls for `{{#path}}` sections, and the helpers of a call the generator leaves to it.
+// Each render wraps every helper of its environment anew: a hundred fewer is a tenth of a render.
+const precompiledEnv = Handlebars.create();
+for (const [name, fn] of Object.entries(blockHelpers))
+  precompiledEnv.registerHelper(name, fn as Handlebars.HelperDelegate);
+precompiledEnv.registerHelper(SCALAR, scalarHelper);
 
 // Handlebars' compiler (its parser and code generator, about 60 KB minified) is only needed for a
 // template that was not precompiled at build time, that is one a config brings. The handler bundles
@@ -49,9 +63,20 @@ interface CodeGenerator {
   compile(environment: unknown, options: object, context: undefined, asObject: boolean): unknown;
   precompile: boolean;
   options: { strict?: boolean; assumeObjects?: boolean };
-  source: { functionCall(fn: string, type: string, params: unknown[]): unknown };
+  source: { functionCall(fn: unknown, type: string, params: unknown[]): unknown };
   lookupPropertyFunctionIsUsed: boolean;
   compiler: unknown;
+  environment: { children: { index: number; blockParams?: number }[] };
+  useDepths?: boolean;
+  useBlockParams?: boolean;
+  setupParams(helper: string, paramSize: number, params?: unknown[]): Record<string, unknown>;
+  setupHelper(
+    paramSize: number,
+    name: string,
+    blockHelper?: boolean,
+  ): { name: unknown; params: unknown[]; callParams: unknown[] };
+  invokeKnownHelper(paramSize: number, name: string): void;
+  programExpression(guid: number): string;
   lookupPropertyFunctionVarDeclaration(): string;
   resolvePath(type: string, parts: string[], start: number, falsy?: boolean, strict?: boolean): void;
   objectLiteral(obj: Record<string, unknown>): unknown;
@@ -74,9 +99,15 @@ interface CodeGenerator {
  * of a helper called without a hash, `{name, hash: {}, [fn, inverse,] data}`, come from
  * helperOptions (without the call's source location, which precompiled templates leave out).
  *
+ * The source of a precompiled template also runs faster: it calls Outrigger's helpers directly
+ * rather than through the runtime's per-render wrappers (a plain helper with its own arguments, as
+ * plainHelper; `{{expr}}` as scalar), runs `#if`, `#unless` and `#let` as ifBlock, unlessBlock and
+ * letBlock with the bodies called as their programs would call them, and makes the program of any
+ * other block with programOf, which reads the body from the module's templateSpec.
+ *
  * These override internal methods of Handlebars 4.7's generator, so an upgrade of Handlebars must
- * keep them right: the test that renders each precompiled built-in against the same template
- * compiled at run time (where paths and options are Handlebars' own) checks that they still agree.
+ * keep them right: test/render/precompiled.test.ts renders the precompiled built-ins against the same
+ * templates compiled at run time (Handlebars' own code), output and render budget both.
  */
 function compactCodeGenerator(Base: new () => CodeGenerator): new () => CodeGenerator {
   class Compact extends Base {
@@ -107,6 +138,74 @@ function compactCodeGenerator(Base: new () => CodeGenerator): new () => CodeGene
       const names = parts.slice(start).map((part) => this.quotedString(part));
       this.push(this.source.functionCall("lookupPath", "", ["lookupProperty", this.popStack(), ...names]));
     }
+    /** The options of the helper call being generated, before they become code. */
+    private options_: Record<string, unknown> = {};
+    override setupParams(helper: string, paramSize: number, params?: unknown[]) {
+      this.options_ = super.setupParams(helper, paramSize, params);
+      return this.options_;
+    }
+    override invokeKnownHelper(paramSize: number, name: string): void {
+      if (!this.precompile) {
+        super.invokeKnownHelper(paramSize, name);
+        return;
+      }
+      const isBlock = Object.hasOwn(blockHelpers, name);
+      const isPlain = name === SCALAR || Object.hasOwn(plainHelpers, name);
+      if (!isBlock && !isPlain) {
+        super.invokeKnownHelper(paramSize, name);
+        return;
+      }
+      const helper = this.setupHelper(paramSize, name);
+      const { hash, fn, inverse } = this.options_;
+      const quoted = this.quotedString(name);
+      const inline = isBlock ? this.inlineBlock(name, paramSize, helper.callParams) : undefined;
+      if (inline !== undefined) {
+        this.push(inline);
+      } else if (isBlock) {
+        this.push(this.source.functionCall(`helper[${quoted}]`, "call", helper.callParams));
+      } else if (hash !== "{}" || fn !== undefined || inverse !== undefined) {
+        // A plain helper given a hash or a body gets its options, as Handlebars calls it.
+        this.push(this.source.functionCall(`helper[${quoted}]`, "call", helper.callParams));
+      } else if (name === SCALAR) {
+        this.push(this.source.functionCall("scalar", "", helper.params.slice(0, -1)));
+      } else {
+        this.push(this.source.functionCall(`plainHelper[${quoted}]`, "", helper.params.slice(0, -1)));
+      }
+    }
+    /**
+     * `#if`, `#unless` and `#let`, called the way their helpers accept (if and unless with one
+     * argument and no hash, let with a hash only), as the precompiled module's ifBlock, unlessBlock
+     * and letBlock: the same steps and output, without the options and the programs of the call.
+     */
+    private inlineBlock(name: string, paramSize: number, callParams: unknown[]): unknown {
+      const { hash, fn, inverse } = this.options_;
+      const body = this.programs.get(fn as string);
+      const otherwise = inverse === "container.noop" ? "undefined" : this.programs.get(inverse as string);
+      if (body === undefined || otherwise === undefined) return undefined;
+      const [context, ...params] = callParams;
+      if ((name === "if" || name === "unless") && paramSize === 1 && hash === "{}")
+        return this.source.functionCall(`${name}Block`, "", [
+          context,
+          params[0],
+          "container",
+          body,
+          otherwise,
+          "data",
+        ]);
+      if (name === "let" && paramSize === 0 && hash !== "{}")
+        return this.source.functionCall("letBlock", "", [context, hash, "container", body, "data"]);
+      return undefined;
+    }
+    /** The code of each program expression written here → that program's function in the spec. */
+    private programs = new Map<string, string>();
+    override programExpression(guid: number): string {
+      const child = this.environment.children[guid];
+      if (!this.precompile || this.useDepths || this.useBlockParams || !child || child.blockParams)
+        return super.programExpression(guid);
+      const expression = `programOf(container, templateSpec[${child.index}], ${child.index}, data)`;
+      this.programs.set(expression, `templateSpec[${child.index}]`);
+      return expression;
+    }
     override objectLiteral(obj: Record<string, unknown>): unknown {
       const { name, hash, fn, inverse, data } = obj;
       if (this.precompile && hash === "{}" && data === "data") {
@@ -121,34 +220,6 @@ function compactCodeGenerator(Base: new () => CodeGenerator): new () => CodeGene
   // Handlebars makes the generator of each nested block with `new this.compiler()`.
   Compact.prototype.compiler = Compact;
   return Compact;
-}
-
-// Characters YAML does not allow raw in a document, plus the ones YAML 1.1 readers treat as line breaks.
-// JSON.stringify already escapes C0 controls, `"` and `\`.
-const UNSAFE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
-
-/** One value as a single YAML flow scalar or flow collection that parses back to the same value. */
-export function yamlScalar(value: unknown): string {
-  if (value === null || value === undefined) return "null";
-  if (value instanceof env.SafeString) return value.toString();
-  switch (typeof value) {
-    case "boolean":
-      return value ? "true" : "false";
-    case "number":
-      return Number.isFinite(value) ? String(value) : JSON.stringify(String(value));
-    case "bigint":
-      return value.toString();
-    case "string":
-      return escapeUnsafe(JSON.stringify(value));
-    case "object":
-      return escapeUnsafe(JSON.stringify(value) ?? "null");
-    default:
-      return JSON.stringify(String(value));
-  }
-}
-
-function escapeUnsafe(json: string): string {
-  return json.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 type Node = hbs.AST.Node;
@@ -237,21 +308,24 @@ function compileSpec(text: string, source: boolean): string | TemplateSpec {
  * which bundles that never read it leave out.
  */
 export function precompiledModule(name: string, text: string, registry: string): string {
-  return `import { helperOptions, lookupPath, registerPrecompiled } from ${JSON.stringify(registry)};
-registerPrecompiled(${JSON.stringify(name)}, ${JSON.stringify(templateDigest(text))}, ${compileSpec(text, true)});
+  return `import { helper, helperOptions, ifBlock, letBlock, lookupPath, plainHelper, programOf, registerPrecompiled, scalar, unlessBlock } from ${JSON.stringify(registry)};
+const templateSpec = ${compileSpec(text, true)};
+registerPrecompiled(${JSON.stringify(name)}, ${JSON.stringify(templateDigest(text))}, templateSpec);
 export default ${JSON.stringify(text)};
 `;
 }
 
-function templateFn(spec: TemplateSpec): TemplateFn {
-  const fn = env.template(spec as TemplateSpecification);
+function templateFn(spec: TemplateSpec, environment: typeof env): TemplateFn {
+  const fn = environment.template(spec as TemplateSpecification);
   return (data: unknown) => fn(data, RUNTIME_OPTIONS);
 }
 
 /** A built-in template (core/templates), from the form precompiled at build time. */
 export function builtinTemplate(name: string): Result<TemplateFn> {
   const spec = precompiledBuiltin(name);
-  return spec ? ok(templateFn(spec)) : err(`template "${name}": built in, but not precompiled by the build`);
+  return spec
+    ? ok(templateFn(spec, precompiledEnv))
+    : err(`template "${name}": built in, but not precompiled by the build`);
 }
 
 /**
@@ -261,8 +335,9 @@ export function builtinTemplate(name: string): Result<TemplateFn> {
 export function compileTemplate(name: string, text: string): Result<TemplateFn> {
   try {
     // Compiled here, so a broken template fails at config load, not at its first pod.
-    const spec = precompiledFor(text) ?? compileSpec(text, false);
-    return ok(templateFn(spec));
+    const precompiled = precompiledFor(text);
+    if (precompiled) return ok(templateFn(precompiled, precompiledEnv));
+    return ok(templateFn(compileSpec(text, false), env));
   } catch (e) {
     return err(`template "${name}": ${(e as Error).message.split("\n")[0]}`);
   }

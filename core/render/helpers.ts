@@ -83,6 +83,8 @@ export function sortKeysDeep(v: unknown): unknown {
 // printf: the verbs Istio templates use.
 
 function unescapeGo(s: string): string {
+  // Most formats have no escape: skip the replace and its scan.
+  if (!s.includes("\\")) return s;
   return s.replace(/\\([nt"\\])/g, (_m, c: string) => (c === "n" ? "\n" : c === "t" ? "\t" : c));
 }
 
@@ -95,13 +97,16 @@ export function printf(format: unknown, ...args: unknown[]): string {
   const fmt = unescapeGo(str(format));
   let i = 0;
   let out = "";
-  for (let p = 0; p < fmt.length; p++) {
-    const c = fmt[p];
-    if (c !== "%") {
-      out += c;
-      continue;
+  // The text between verbs is copied a run at a time, not a character at a time.
+  for (let p = 0; ; p += 2) {
+    const percent = fmt.indexOf("%", p);
+    if (percent < 0) {
+      out += fmt.slice(p);
+      break;
     }
-    const verb = fmt[++p];
+    out += fmt.slice(p, percent);
+    p = percent;
+    const verb = fmt[p + 1];
     if (verb === "%") {
       out += "%";
       continue;
@@ -627,9 +632,16 @@ function letHelper(this: unknown, ...args: unknown[]): unknown {
   step();
   const last = args[args.length - 1];
   if (!isOptions(last)) return "";
-  const frame = Handlebars.createFrame(last.data ?? {});
-  Object.assign(frame, last.hash);
-  return charged(last.fn(this, { data: frame }));
+  return charged(last.fn(this, { data: letFrame(last.data, last.hash) }));
+}
+
+/** The data of a `let` block: its parent's names and its own. */
+export function letFrame(data: unknown, hash: object): object {
+  // Handlebars.createFrame(parent) and the names, as one object literal: the same own names, and
+  // V8 keeps it a fast object (built by Object.assign it became a dictionary, slower to read and to
+  // copy into the frames of nested #each blocks).
+  const parent = (data ?? {}) as object;
+  return { ...parent, _parent: parent, ...hash };
 }
 
 /**
@@ -752,14 +764,25 @@ const raw: Record<string, Helper> = {
 function withoutOptions(fn: Helper): Helper {
   return (...args: unknown[]) => {
     step();
-    const out = call(fn, args);
-    const size = sizeOf(out);
-    if (size > 0) {
-      allow(size, "a helper");
-      charge(size);
-    }
-    return out;
+    return metered(call(fn, args));
   };
+}
+
+/** The same helper as the precompiled templates call it: with its own arguments only, no options. */
+function plain(fn: Helper): Helper {
+  return (...args: unknown[]) => {
+    step();
+    return metered(fn(...args));
+  };
+}
+
+function metered(out: unknown): unknown {
+  const size = sizeOf(out);
+  if (size > 0) {
+    allow(size, "a helper");
+    charge(size);
+  }
+  return out;
 }
 
 function call(fn: Helper, args: unknown[]): unknown {
@@ -779,9 +802,8 @@ function call(fn: Helper, args: unknown[]): unknown {
   }
 }
 
-/** Every helper with Handlebars' trailing options argument removed before the call. */
-export const helpers: Record<string, (...args: unknown[]) => unknown> = {
-  ...Object.fromEntries(Object.entries(raw).map(([name, fn]) => [name, withoutOptions(fn)])),
+/** The helpers that take Handlebars' options: the block helpers. */
+export const blockHelpers: Record<string, (...args: unknown[]) => unknown> = {
   let: letHelper,
   if: ifHelper,
   unless: unlessHelper,
@@ -790,3 +812,50 @@ export const helpers: Record<string, (...args: unknown[]) => unknown> = {
   with: meteredBuiltin("with"),
   blockHelperMissing: meteredBuiltin("blockHelperMissing"),
 };
+
+/** Every helper with Handlebars' trailing options argument removed before the call. */
+export const helpers: Record<string, (...args: unknown[]) => unknown> = {
+  ...Object.fromEntries(Object.entries(raw).map(([name, fn]) => [name, withoutOptions(fn)])),
+  ...blockHelpers,
+};
+
+/**
+ * The helpers other than block helpers, metered as in `helpers`, for code that calls them with
+ * their own arguments only (the precompiled templates: see precompiled.ts).
+ */
+export const plainHelpers: Record<string, (...args: unknown[]) => unknown> = Object.fromEntries(
+  Object.entries(raw).map(([name, fn]) => [name, plain(fn)]),
+);
+
+// Characters YAML does not allow raw in a document, plus the ones YAML 1.1 readers treat as line breaks.
+// JSON.stringify already escapes C0 controls, `"` and `\`.
+const UNSAFE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
+const UNSAFE_CHAR = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/;
+
+/**
+ * One value as a single YAML flow scalar or flow collection that parses back to the same value: what
+ * every double-stash `{{expr}}` of a Handlebars template emits (see compile.ts).
+ */
+export function yamlScalar(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (value instanceof SafeString) return value.toString();
+  switch (typeof value) {
+    case "boolean":
+      return value ? "true" : "false";
+    case "number":
+      return Number.isFinite(value) ? String(value) : JSON.stringify(String(value));
+    case "bigint":
+      return value.toString();
+    case "string":
+      // JSON.stringify leaves these characters as they are, so the string has them where its JSON does.
+      return UNSAFE_CHAR.test(value) ? escapeUnsafe(JSON.stringify(value)) : JSON.stringify(value);
+    case "object":
+      return escapeUnsafe(JSON.stringify(value) ?? "null");
+    default:
+      return JSON.stringify(String(value));
+  }
+}
+
+function escapeUnsafe(json: string): string {
+  return json.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}

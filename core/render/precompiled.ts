@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { charged, step } from "./budget.ts";
+import { helpers, letFrame, plainHelpers, truthy, yamlScalar } from "./helpers.ts";
 
 /**
  * Built-in templates compiled at build time. The bundler (scripts/build.mjs) and the test runner
@@ -35,7 +37,10 @@ export function lookupPath(
 ) {
   for (const name of names) {
     if (value == null) return value;
-    value = lookup(value, name);
+    // lookupProperty's own answer for an own property (other than a constructor, which it checks
+    // against prototypes), without the call; anything else is left to it.
+    const own = (value as Record<string, unknown>)[name];
+    value = own == null || (name !== "constructor" && Object.hasOwn(value, name)) ? own : lookup(value, name);
   }
   return value;
 }
@@ -43,6 +48,81 @@ export function lookupPath(
 /** The options Handlebars gives a helper called without a hash: `{name, hash: {}, [fn, inverse,] data}`. */
 export function helperOptions(name: string, data: unknown, fn?: unknown, inverse?: unknown) {
   return fn === undefined ? { name, hash: {}, data } : { name, hash: {}, fn, inverse, data };
+}
+
+/**
+ * The helpers a precompiled template calls by name, as they are registered with Handlebars (compile.ts)
+ * but without the wrapper Handlebars' runtime puts around each for every render, which only adds
+ * `options.lookupProperty` (none of these reads it): a plain helper (plainHelper) gets its own
+ * arguments, a block helper or a helper given a hash or a body (helper) its options as well, and
+ * `{{expr}}` is `scalar(expr)`.
+ */
+export { helpers as helper, plainHelpers as plainHelper, yamlScalar as scalar };
+
+/** What Handlebars' `container.program(i, data, 0)` makes, for a template without depths or block params. */
+export function programOf(container: unknown, fn: ProgramFn, i: number, data: unknown) {
+  const prog = (context: unknown, options?: { data?: unknown }) =>
+    fn(
+      container,
+      context,
+      (container as Container).helpers,
+      (container as Container).partials,
+      (options === undefined ? undefined : options.data) || data,
+    );
+  prog.program = i;
+  prog.depth = 0;
+  prog.blockParams = 0;
+  return prog;
+}
+
+// `#if`, `#unless` and `#let` as their helpers run them (helpers.ts), each step and output metered
+// the same, written where the template calls them: a block's body is called as the program Handlebars
+// would have made for it calls it, and neither that program nor the helper's options are made.
+
+export function ifBlock(
+  context: unknown,
+  value: unknown,
+  container: Container,
+  fn: ProgramFn,
+  inverse: ProgramFn | undefined,
+  data: unknown,
+): string {
+  step();
+  return charged(truthy(value) ? run(fn, container, context, data) : run(inverse, container, context, data));
+}
+
+export function unlessBlock(
+  context: unknown,
+  value: unknown,
+  container: Container,
+  fn: ProgramFn,
+  inverse: ProgramFn | undefined,
+  data: unknown,
+): string {
+  step();
+  return charged(truthy(value) ? run(inverse, container, context, data) : run(fn, container, context, data));
+}
+
+export function letBlock(context: unknown, hash: object, container: Container, fn: ProgramFn, data: unknown) {
+  step();
+  return charged(run(fn, container, context, letFrame(data, hash)));
+}
+
+/** A block body, or `container.noop` where there is none. */
+function run(fn: ProgramFn | undefined, container: Container, context: unknown, data: unknown): string {
+  return fn === undefined ? "" : fn(container, context, container.helpers, container.partials, data);
+}
+
+type ProgramFn = (
+  container: unknown,
+  context: unknown,
+  helpers: unknown,
+  partials: unknown,
+  data: unknown,
+) => string;
+interface Container {
+  helpers: unknown;
+  partials: unknown;
 }
 
 export function registerPrecompiled(name: string, digest: string, spec: TemplateSpec): void {
