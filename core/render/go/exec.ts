@@ -12,7 +12,7 @@
  * Never throws out of `execute`: errors come back as Go's message.
  */
 
-import { BUILTINS, type ParamKind, printable } from "./builtins.ts";
+import { type BuiltinSpec, type ParamKind, printable } from "./builtins.ts";
 import { formatV, typeString } from "./fmt.ts";
 import {
   type Arg,
@@ -170,6 +170,8 @@ class State {
     this.ifaces.push(iface);
   }
   pop(mark: number): void {
+    // Most scopes declare nothing; setting an array's length is not free even when it is unchanged.
+    if (this.vars.length === mark) return;
     this.vars.length = mark;
     this.vals.length = mark;
     this.ifaces.length = mark;
@@ -496,24 +498,20 @@ class State {
       recvIface = true;
       if (r === null || r === undefined) this.errorf(`nil pointer evaluating interface {}.${name}`);
     }
+    // map[string]any first: most fields a template reads are `.Values` keys.
+    if (typeof r === "object" && !(r instanceof Typed) && !Array.isArray(r)) {
+      if (args.length > 1 || hasFinal) this.errorf(`${name} is not a method but has arguments`);
+      if (!Object.hasOwn(r, name)) return undefined;
+      this.lastIface = true;
+      const v = r[name];
+      return v === undefined ? null : v;
+    }
     // Go names the receiver's type as it was before indirection: `*v1.PodSpec`, `interface {}`.
     // Only an error reads it, so it is worked out then (this is the hottest path of a render).
     const before = r;
     const method = methodOf(r, name);
-    if (method) {
-      const recv = r as Typed;
-      return this.evalCall(
-        dot,
-        dotIface,
-        (...a) => method(recv, a),
-        false,
-        node,
-        name,
-        args,
-        final,
-        hasFinal,
-      );
-    }
+    if (method)
+      return this.evalCall(dot, dotIface, method, r as Typed, undefined, node, name, args, final, hasFinal);
     let nilPtr: Typed | undefined;
     if (r instanceof Typed && (r.type.kind === "ptr" || r.type.kind === "duration")) {
       if (isNilTyped(r)) nilPtr = r;
@@ -544,12 +542,6 @@ class State {
         this.lastIface = t.elem.kind === "interface";
         return typed(t.elem, raw[name]);
       }
-    } else if (isPlainMap(r)) {
-      if (hasArgs) this.errorf(`${name} is not a method but has arguments`);
-      if (!Object.hasOwn(r, name)) return undefined;
-      this.lastIface = true;
-      const v = r[name];
-      return v === undefined ? null : v;
     }
     this.errorf(`can't evaluate field ${name} in type ${recvIface ? "interface {}" : typeString(before)}`);
   }
@@ -564,15 +556,19 @@ class State {
     hasFinal: boolean,
   ): GoValue {
     this.at(id);
-    return this.evalCall(dot, dotIface, id.fn, id.builtin, cmd, id.name, args, final, hasFinal);
+    return this.evalCall(dot, dotIface, id.fn, undefined, id.spec, cmd, id.name, args, final, hasFinal);
   }
 
-  /** A call: `args[0]` is the function's own node; the piped value, if any, goes last. */
+  /**
+   * A call: `args[0]` is the function's own node; the piped value, if any, goes last. A method comes
+   * with its receiver; a built-in with its spec.
+   */
   evalCall(
     dot: GoValue,
     dotIface: boolean,
-    fn: GoFunc,
-    builtin: boolean,
+    fn: GoFunc | Method,
+    recv: Typed | undefined,
+    spec: BuiltinSpec | undefined,
     node: Arg | CommandNode,
     name: string,
     args: Arg[],
@@ -580,7 +576,6 @@ class State {
     hasFinal: boolean,
   ): GoValue {
     const nargs = Math.max(args.length - 1, 0);
-    const spec = builtin ? BUILTINS.get(name) : undefined;
     const numIn = nargs + (hasFinal ? 1 : 0);
     if (spec) {
       if (spec.variadic && numIn < spec.fixed) {
@@ -610,10 +605,10 @@ class State {
         : "any";
       argv[numIn - 1] = this.checkArg(final, kind, !spec);
     }
-    if (builtin && name === "call") return this.builtinCall(node, args, argv, hasFinal);
+    if (spec !== undefined && name === "call") return this.builtinCall(node, args, argv, hasFinal);
     let v: GoValue;
     try {
-      v = fn(...argv);
+      v = recv !== undefined ? (fn as Method)(recv, argv) : (fn as GoFunc)(...argv);
     } catch (e) {
       this.callError(node, args, name, e);
     }

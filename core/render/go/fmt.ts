@@ -815,6 +815,12 @@ export function formatV(v: GoValue): string {
 
 /** fmt.Sprint: a space between operands when neither is a string. */
 export function sprint(args: GoValue[]): string {
+  // One string or bool (Istio's `annotation` default, mostly) prints as itself under %v.
+  if (args.length === 1) {
+    const a = args[0];
+    if (typeof a === "string") return a;
+    if (typeof a === "boolean") return a ? "true" : "false";
+  }
   const p = new Printer();
   let prevString = false;
   args.forEach((arg, i) => {

@@ -33,7 +33,11 @@ export type YNode =
 function parseJSON(text: string): YNode | undefined {
   let i = 0;
   const ws = () => {
-    while (i < text.length && " \t\n\r".includes(text[i] as string)) i++;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return;
+      i++;
+    }
   };
   const value = (): YNode => {
     ws();
@@ -72,15 +76,39 @@ function parseJSON(text: string): YNode | undefined {
     }
     if (c === '"') {
       const start = i;
+      let escaped = false;
       i++;
-      while (text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
+      for (;;) {
+        const d = text.charCodeAt(i);
+        if (d === 0x22) break;
+        if (d === 0x5c) {
+          escaped = true;
+          i += 2;
+        } else if (Number.isNaN(d)) throw new Error("bad JSON");
+        else {
+          // A raw control character is JSON's error to report.
+          if (d < 0x20) escaped = true;
+          i++;
+        }
+      }
       i++;
-      return { t: "str", v: JSON.parse(text.slice(start, i)) as string };
+      // Only an escape needs JSON's decoding; most strings are their own text.
+      const v = escaped ? (JSON.parse(text.slice(start, i)) as string) : text.slice(start + 1, i - 1);
+      return { t: "str", v };
     }
-    const m = /^(?:true|false|null|-?[0-9][0-9.eE+-]*)/.exec(text.slice(i, i + 400));
-    if (!m) throw new Error("bad JSON");
-    i += m[0].length;
-    return { t: "raw", v: m[0] === "true" || m[0] === "false" || m[0] === "null" ? m[0] : yamlNumber(m[0]) };
+    for (const word of WORDS) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return { t: "raw", v: word };
+      }
+    }
+    const start = i;
+    if (text.charCodeAt(i) === 0x2d) i++;
+    if (!isDigitCode(text.charCodeAt(i))) throw new Error("bad JSON");
+    // [0-9.eE+-]*, at most 400 characters in all, as the number's reading always was.
+    const end = Math.min(text.length, start + 400);
+    for (i++; i < end && isNumberCode(text.charCodeAt(i)); i++);
+    return { t: "raw", v: yamlNumber(text.slice(start, i)) };
   };
   try {
     return value();
@@ -88,6 +116,11 @@ function parseJSON(text: string): YNode | undefined {
     return undefined;
   }
 }
+
+const WORDS = ["true", "false", "null"];
+const isDigitCode = (c: number) => c >= 0x30 && c <= 0x39;
+const isNumberCode = (c: number) =>
+  isDigitCode(c) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
 
 /** A JSON number as yaml.v2 re-emits it: an int (int64 or uint64) as is, anything else a float. */
 function yamlNumber(text: string): string {
@@ -125,6 +158,23 @@ const isLetter = (c: string) => /\p{L}/u.test(c);
 const isDigit = (c: string) => /\p{Nd}/u.test(c);
 
 export function keyLess(a: string, b: string): boolean {
+  // Keys nearly always first differ at two ASCII letters (or one is a prefix of the other): those
+  // compare by code without splitting the keys into runes.
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  const prev = i > 0 ? a.charCodeAt(i - 1) : 0;
+  if (prev >= 0xd800 && prev <= 0xdbff) return keyLessRunes(a, b);
+  if (i === n) return a.length < b.length;
+  const ac = a.charCodeAt(i);
+  const bc = b.charCodeAt(i);
+  if (isAsciiLetter(ac) && isAsciiLetter(bc)) return ac < bc;
+  return keyLessRunes(a, b);
+}
+
+const isAsciiLetter = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+
+function keyLessRunes(a: string, b: string): boolean {
   const ar = [...a];
   const br = [...b];
   for (let i = 0; i < ar.length && i < br.length; i++) {
@@ -240,6 +290,23 @@ const isPrintable = (c: string) => {
   );
 };
 
+/** The number of code points (runes) in s. */
+function runeCount(s: string): number {
+  let n = s.length;
+  if (n === 1) return 1;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
 function analyze(value: string): ScalarInfo {
   if (value === "") return { multiline: false, blockPlain: true, singleAllowed: true, blockAllowed: false };
   const chars = [...value];
@@ -312,7 +379,7 @@ class Emitter {
 
   put(s: string): void {
     this.out += s;
-    this.column += [...s].length;
+    this.column += runeCount(s);
   }
   putBreak(): void {
     this.out += "\n";
@@ -416,6 +483,20 @@ class Emitter {
     if (style === "single" && !info.singleAllowed) style = "double";
     if (style === "literal" && (!info.blockAllowed || simpleKey)) style = "double";
     this.increaseIndent(true, false);
+    if (style === "plain") {
+      // A plain scalar has no line breaks; it can only fold at a space past the width, so one that
+      // ends within the width is written as it is.
+      const count = runeCount(value);
+      if (simpleKey || this.column + (this.whitespace ? 0 : 1) + count - 1 <= BEST_WIDTH) {
+        if (!this.whitespace) this.put(" ");
+        this.out += value;
+        this.column += count;
+        this.whitespace = false;
+        this.indention = false;
+        this.popIndent();
+        return;
+      }
+    }
     const chars = [...value];
     if (style === "plain") this.plain(chars, !simpleKey);
     else if (style === "single") this.single(chars, !simpleKey);

@@ -7,6 +7,7 @@
  * Pure; throws only ParseError, which template.ts turns into a Result.
  */
 
+import type { BuiltinSpec } from "./builtins.ts";
 import { quote } from "./fmt.ts";
 import {
   isKeyword,
@@ -45,6 +46,8 @@ export interface IdentifierNode {
   /** Resolved when parsed: the function map's entry, else Go's built-in of that name. */
   fn: GoFunc;
   builtin: boolean;
+  /** A built-in's arity and parameter kinds, resolved here so that no call looks them up by name. */
+  spec: BuiltinSpec | undefined;
 }
 export interface DotNode {
   kind: "dot";
@@ -224,7 +227,7 @@ function tokenString(t: Token): string {
 }
 
 export interface FuncLookup {
-  get(name: string): { fn: GoFunc; builtin: boolean } | undefined;
+  get(name: string): { fn: GoFunc; builtin: boolean; spec?: BuiltinSpec } | undefined;
 }
 
 /** Parses `text` as the template `name`; returns every tree the text defines, the main one included. */
@@ -594,7 +597,7 @@ class Parser {
       case "identifier": {
         const f = this.funcs.get(t.val);
         if (!f) this.errorf(`function ${quote(t.val)} not defined`);
-        return { kind: "identifier", pos: t.pos, name: t.val, fn: f.fn, builtin: f.builtin };
+        return { kind: "identifier", pos: t.pos, name: t.val, fn: f.fn, builtin: f.builtin, spec: f.spec };
       }
       case "dot":
         return { kind: "dot", pos: t.pos };

@@ -311,6 +311,13 @@ export function sortedKeys(o: object): string[] {
 
 export function byteOrder(a: string, b: string): number {
   if (a === b) return 0;
+  // Below the surrogates, UTF-16 code units order as UTF-8 bytes do: most keys decide there.
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  const ca = i < a.length ? a.charCodeAt(i) : -1;
+  const cb = i < b.length ? b.charCodeAt(i) : -1;
+  if (ca < 0xd800 && cb < 0xd800) return ca < cb ? -1 : 1;
   const ba = Buffer.from(a, "utf8");
   const bb = Buffer.from(b, "utf8");
   return Buffer.compare(ba, bb);
