@@ -19,6 +19,7 @@ import {
   type BranchNode,
   type ChainNode,
   type CommandNode,
+  type FieldSlot,
   type IdentifierNode,
   lineAt,
   type Node,
@@ -32,10 +33,12 @@ import {
 import {
   deref,
   enumNumber,
+  type FieldDesc,
   fromJSON,
   GoArgError,
   GoError,
   type GoFunc,
+  type GoType,
   type GoValue,
   isNilTyped,
   isPlainMap,
@@ -371,6 +374,7 @@ class State {
           dotIface,
           first,
           first.ident,
+          first.slots,
           0,
           cmd.args,
           final,
@@ -429,7 +433,19 @@ class State {
     if (chain.node.kind === "nil") this.errorf(`indirection through explicit nil in ${nodeString(chain)}`);
     const head = this.evalArg(dot, dotIface, chain.node, "value");
     // The head is a parenthesized pipeline or a function's result: a concrete value.
-    return this.evalFieldChain(dot, dotIface, head, false, chain, chain.field, 0, args, final, hasFinal);
+    return this.evalFieldChain(
+      dot,
+      dotIface,
+      head,
+      false,
+      chain,
+      chain.field,
+      chain.slots,
+      0,
+      args,
+      final,
+      hasFinal,
+    );
   }
 
   evalVariable(
@@ -449,7 +465,7 @@ class State {
       this.lastIface = iface;
       return value;
     }
-    return this.evalFieldChain(dot, dotIface, value, iface, v, v.ident, 1, args, final, hasFinal);
+    return this.evalFieldChain(dot, dotIface, value, iface, v, v.ident, v.slots, 1, args, final, hasFinal);
   }
 
   evalFieldChain(
@@ -459,6 +475,7 @@ class State {
     recvIface: boolean,
     node: Arg,
     ident: string[],
+    slots: FieldSlot[],
     start: number,
     args: Arg[],
     final: GoValue,
@@ -468,16 +485,39 @@ class State {
     let r = receiver;
     let iface = recvIface;
     for (let i = start; i < n - 1; i++) {
-      r = this.evalField(dot, dotIface, ident[i] as string, node, NO_ARGS, undefined, false, r, iface);
+      r = this.evalField(
+        dot,
+        dotIface,
+        ident[i] as string,
+        slots[i] as FieldSlot,
+        node,
+        NO_ARGS,
+        undefined,
+        false,
+        r,
+        iface,
+      );
       iface = this.lastIface;
     }
-    return this.evalField(dot, dotIface, ident[n - 1] as string, node, args, final, hasFinal, r, iface);
+    return this.evalField(
+      dot,
+      dotIface,
+      ident[n - 1] as string,
+      slots[n - 1] as FieldSlot,
+      node,
+      args,
+      final,
+      hasFinal,
+      r,
+      iface,
+    );
   }
 
   evalField(
     dot: GoValue,
     dotIface: boolean,
     name: string,
+    slot: FieldSlot,
     node: Arg,
     args: Arg[],
     final: GoValue,
@@ -509,7 +549,16 @@ class State {
     // Go names the receiver's type as it was before indirection: `*v1.PodSpec`, `interface {}`.
     // Only an error reads it, so it is worked out then (this is the hottest path of a render).
     const before = r;
-    const method = methodOf(r, name);
+    let method: Method | undefined;
+    if (r instanceof Typed) {
+      const t = r.type;
+      if (slot.type !== t) {
+        slot.method = methodOf(t, name);
+        slot.field = fieldOf(t, name);
+        slot.type = t;
+      }
+      method = slot.method;
+    }
     if (method)
       return this.evalCall(dot, dotIface, method, r as Typed, undefined, node, name, args, final, hasFinal);
     let nilPtr: Typed | undefined;
@@ -520,14 +569,14 @@ class State {
     const hasArgs = args.length > 1 || hasFinal;
     if (nilPtr) {
       const t = nilPtr.type;
-      const hasField =
-        t.kind !== "ptr" || t.elem.kind !== "struct" || structField(t.elem, name) !== undefined;
+      const hasField = t.kind !== "ptr" || t.elem.kind !== "struct" || slot.field !== undefined;
       if (hasField)
         this.errorf(`nil pointer evaluating ${recvIface ? "interface {}" : typeString(before)}.${name}`);
     } else if (r instanceof Typed) {
       const t = r.type;
       if (t.kind === "struct") {
-        const f = structField(t, name);
+        // The slot's type is this struct or a pointer to it: the field is the same.
+        const f = slot.field;
         if (f) {
           if (hasArgs) this.errorf(`${name} has arguments but cannot be invoked as function`);
           const raw = r.raw as Record<string, unknown> | null | undefined;
@@ -659,7 +708,19 @@ class State {
         if (kind === "string") this.errorf("cannot assign nil to string");
         return kind === "value" ? undefined : null;
       case "field":
-        v = this.evalFieldChain(dot, dotIface, dot, dotIface, n, n.ident, 0, [n], undefined, false);
+        v = this.evalFieldChain(
+          dot,
+          dotIface,
+          dot,
+          dotIface,
+          n,
+          n.ident,
+          n.slots,
+          0,
+          NO_ARGS,
+          undefined,
+          false,
+        );
         break;
       case "variable":
         v = this.evalVariable(dot, dotIface, n, NO_ARGS, undefined, false);
@@ -702,14 +763,21 @@ class State {
 }
 
 /** A method by name: declared struct methods (through one pointer), and String on proto enums. */
-function methodOf(v: GoValue, name: string): Method | undefined {
-  if (!(v instanceof Typed)) return undefined;
-  const t = v.type;
+function methodOf(t: GoType, name: string): Method | undefined {
   const st = t.kind === "ptr" ? t.elem : t;
   if (st.kind === "struct") {
     const m = st.methods;
     return m && Object.hasOwn(m, name) ? m[name] : undefined;
   }
-  if (t.kind === "enum" && name === "String") return (recv) => formatV(recv);
+  if (t.kind === "enum" && name === "String") return enumString;
+  return undefined;
+}
+
+const enumString: Method = (recv) => formatV(recv);
+
+/** A struct field by name, of a struct or of the struct a pointer points to. */
+function fieldOf(t: GoType, name: string): FieldDesc | undefined {
+  if (t.kind === "struct") return structField(t, name);
+  if (t.kind === "ptr" && t.elem.kind === "struct") return structField(t.elem, name);
   return undefined;
 }

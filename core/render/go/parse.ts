@@ -18,26 +18,43 @@ import {
   type Token,
   unquoteString,
 } from "./lex.ts";
-import type { GoFunc } from "./values.ts";
+import type { FieldDesc, GoFunc, GoType, Method } from "./values.ts";
 
 // ---------------------------------------------------------------------------------------------------
 // Nodes
+
+/**
+ * What one name of a field chain resolved to on the receiver type it last met. Types are built once
+ * and never change, so a chain that reads the same struct on every render looks its name up once.
+ */
+export interface FieldSlot {
+  type: GoType | undefined;
+  method: Method | undefined;
+  field: FieldDesc | undefined;
+}
+
+/** One empty slot per name of a chain. */
+export const slotsFor = (names: string[]): FieldSlot[] =>
+  names.map(() => ({ type: undefined, method: undefined, field: undefined }));
 
 export interface FieldNode {
   kind: "field";
   pos: number;
   ident: string[];
+  slots: FieldSlot[];
 }
 export interface VariableNode {
   kind: "variable";
   pos: number;
   ident: string[];
+  slots: FieldSlot[];
 }
 export interface ChainNode {
   kind: "chain";
   pos: number;
   node: Arg;
   field: string[];
+  slots: FieldSlot[];
 }
 export interface IdentifierNode {
   kind: "identifier";
@@ -576,10 +593,14 @@ class Parser {
     const fields: string[] = [];
     while (this.peek().type === "field") fields.push(this.next().val.slice(1));
     switch (node.kind) {
-      case "field":
-        return { kind: "field", pos, ident: [...node.ident, ...fields] };
-      case "variable":
-        return { kind: "variable", pos, ident: [...node.ident, ...fields] };
+      case "field": {
+        const ident = [...node.ident, ...fields];
+        return { kind: "field", pos, ident, slots: slotsFor(ident) };
+      }
+      case "variable": {
+        const ident = [...node.ident, ...fields];
+        return { kind: "variable", pos, ident, slots: slotsFor(ident) };
+      }
       case "bool":
       case "string":
       case "number":
@@ -588,7 +609,7 @@ class Parser {
         this.errorf(`unexpected . after term ${quote(nodeString(node))}`);
         break;
     }
-    return { kind: "chain", pos, node, field: fields };
+    return { kind: "chain", pos, node, field: fields, slots: slotsFor(fields) };
   }
 
   private term(): Arg | undefined {
@@ -609,8 +630,10 @@ class Parser {
           this.errorf(`undefined variable ${quote(v.ident[0] as string)}`);
         return v;
       }
-      case "field":
-        return { kind: "field", pos: t.pos, ident: t.val.slice(1).split(".") };
+      case "field": {
+        const ident = t.val.slice(1).split(".");
+        return { kind: "field", pos: t.pos, ident, slots: slotsFor(ident) };
+      }
       case "bool":
         return { kind: "bool", pos: t.pos, value: t.val === "true" };
       case "charConstant":
@@ -633,7 +656,8 @@ class Parser {
   }
 
   private variable(pos: number, name: string): VariableNode {
-    return { kind: "variable", pos, ident: name.split(".") };
+    const ident = name.split(".");
+    return { kind: "variable", pos, ident, slots: slotsFor(ident) };
   }
 
   private unquote(s: string): string {
