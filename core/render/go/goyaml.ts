@@ -9,11 +9,13 @@
  * scalars. best_indent 2, best_width 80, unicode on, as yaml.v2's encoder sets them.
  */
 import { err, ok, type Result } from "../../json.ts";
-import { marshalJSON } from "./gojson.ts";
-import type { GoValue } from "./values.ts";
+import { floatJSON, marshalJSON } from "./gojson.ts";
+import { type GoValue, sortedKeys, Typed } from "./values.ts";
 
 /** sigs.k8s.io/yaml.Marshal(v) as text; an encoding/json error is returned as the error. */
 export function marshalYAML(v: GoValue): Result<string> {
+  const direct = plainTree(v, 0);
+  if (direct !== undefined) return ok(emitYAML(direct));
   const json = marshalJSON(v);
   if (!json.ok) return json;
   const tree = parseJSON(json.value);
@@ -29,6 +31,48 @@ export type YNode =
   | { t: "seq"; items: YNode[] }
   | { t: "str"; v: string }
   | { t: "raw"; v: string }; // a scalar already in its plain form (numbers, bools, null)
+
+/**
+ * The tree parseJSON would read back from marshalJSON's text, built straight from plain JSON data
+ * (what `.Values` holds): strings, numbers and maps come back from encoding/json unchanged, so the
+ * text is skipped. Anything else (a declared Go type, a number JSON refuses, a surrogate, which
+ * encoding/json may rewrite, a very deep value) is undefined, for the text's way.
+ */
+function plainTree(v: GoValue, depth: number): YNode | undefined {
+  if (v === undefined || v === null) return { t: "raw", v: "null" };
+  switch (typeof v) {
+    case "string":
+      return SURROGATE.test(v) ? undefined : { t: "str", v };
+    case "boolean":
+      return { t: "raw", v: v ? "true" : "false" };
+    case "number":
+      return Number.isFinite(v) ? { t: "raw", v: yamlNumber(floatJSON(v)) } : undefined;
+    case "bigint":
+      return { t: "raw", v: yamlNumber(v.toString()) };
+  }
+  if (v instanceof Typed || depth > PLAIN_DEPTH) return undefined;
+  if (Array.isArray(v)) {
+    const items: YNode[] = [];
+    for (const x of v) {
+      const item = plainTree(x, depth + 1);
+      if (item === undefined) return undefined;
+      items.push(item);
+    }
+    return { t: "seq", items };
+  }
+  const entries: [string, YNode][] = [];
+  // encoding/json's key order first, so that keys yaml.v2 ranks equal keep it, as they do when read.
+  for (const k of sortedKeys(v)) {
+    if (SURROGATE.test(k)) return undefined;
+    const x = plainTree(v[k] ?? null, depth + 1);
+    if (x === undefined) return undefined;
+    entries.push([k, x]);
+  }
+  return { t: "map", entries: entries.length === 0 ? entries : sortKeys(entries) };
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
+const PLAIN_DEPTH = 100;
 
 function parseJSON(text: string): YNode | undefined {
   let i = 0;
