@@ -806,8 +806,18 @@ function durationText(raw: unknown): string {
 // ---------------------------------------------------------------------------------------------------
 // Entry points
 
+/** %v with no flags of a string, a bool or a proto enum (its String()), without a printer. */
+function quickV(v: GoValue): string | undefined {
+  if (typeof v === "string") return v;
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (v instanceof Typed && v.type.kind === "enum") return enumName(v);
+  return undefined;
+}
+
 /** fmt's %v of one value (fmt.Sprint(v)). */
 export function formatV(v: GoValue): string {
+  const quick = quickV(v);
+  if (quick !== undefined) return quick;
   const p = new Printer();
   p.printArg(v, "v");
   return p.buf;
@@ -815,11 +825,11 @@ export function formatV(v: GoValue): string {
 
 /** fmt.Sprint: a space between operands when neither is a string. */
 export function sprint(args: GoValue[]): string {
-  // One string or bool (Istio's `annotation` default, mostly) prints as itself under %v.
+  // One string, bool or enum (Istio's `annotation` default, mostly) needs no printer.
   if (args.length === 1) {
     const a = args[0];
-    if (typeof a === "string") return a;
-    if (typeof a === "boolean") return a ? "true" : "false";
+    const quick = quickV(a);
+    if (quick !== undefined) return quick;
   }
   const p = new Printer();
   let prevString = false;

@@ -195,6 +195,11 @@ export function formatFloatG(f: number): string {
 // sort before other characters).
 
 function sortKeys(entries: [string, YNode][]): [string, YNode][] {
+  // Already in order (the sort is stable, so it would keep them as they are): no sort to allocate.
+  let sorted = true;
+  for (let i = 1; i < entries.length && sorted; i++)
+    sorted = !keyLess((entries[i] as [string, YNode])[0], (entries[i - 1] as [string, YNode])[0]);
+  if (sorted) return entries;
   return entries.sort((a, b) => (keyLess(a[0], b[0]) ? -1 : keyLess(b[0], a[0]) ? 1 : 0));
 }
 
@@ -323,16 +328,15 @@ interface ScalarInfo {
   blockAllowed: boolean;
 }
 
+const FIRST_INDICATORS = "#,[]{}&*!|>'\"%@`";
+const isBreakCode = (n: number) => n === 0x0d || n === 0x0a || n === 0x85 || n === 0x2028 || n === 0x2029;
+const isPrintableCode = (n: number) =>
+  n === 0x0a ||
+  (n >= 0x20 && n <= 0x7e) ||
+  (n >= 0xa0 && n <= 0xd7ff) ||
+  (n >= 0xe000 && n <= 0xfffd && n !== 0xfeff);
 const isBreak = (c: string) => c === "\r" || c === "\n" || c === "\u0085" || c === "\u2028" || c === "\u2029";
-const isPrintable = (c: string) => {
-  const n = cp(c);
-  return (
-    n === 0x0a ||
-    (n >= 0x20 && n <= 0x7e) ||
-    (n >= 0xa0 && n <= 0xd7ff) ||
-    (n >= 0xe000 && n <= 0xfffd && n !== 0xfeff)
-  );
-};
+const isPrintable = (c: string) => isPrintableCode(cp(c));
 
 /** The number of code points (runes) in s. */
 function runeCount(s: string): number {
@@ -353,7 +357,6 @@ function runeCount(s: string): number {
 
 function analyze(value: string): ScalarInfo {
   if (value === "") return { multiline: false, blockPlain: true, singleAllowed: true, blockAllowed: false };
-  const chars = [...value];
   let blockIndicators = value.startsWith("---") || value.startsWith("...");
   let lineBreaks = false;
   let special = false;
@@ -366,25 +369,29 @@ function analyze(value: string): ScalarInfo {
   let precededByWs = true;
   let prevSpace = false;
   let prevBreak = false;
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i] as string;
-    const next = chars[i + 1];
-    const followedByWs = next === undefined || next === " " || next === "\t";
+  // Rune by rune, by code point: no array of the value's characters.
+  const n = value.length;
+  for (let i = 0; i < n; ) {
+    const c = value.codePointAt(i) as number;
+    const next = i + (c > 0xffff ? 2 : 1);
+    const nc = next < n ? value.charCodeAt(next) : -1;
+    const followedByWs = nc === -1 || nc === 0x20 || nc === 0x09;
     if (i === 0) {
-      if ("#,[]{}&*!|>'\"%@`".includes(c)) blockIndicators = true;
-      else if ((c === "?" || c === ":" || c === "-") && followedByWs) blockIndicators = true;
-    } else if ((c === ":" && followedByWs) || (c === "#" && precededByWs)) {
+      if (c < 0x80 && FIRST_INDICATORS.includes(String.fromCharCode(c))) blockIndicators = true;
+      else if ((c === 0x3f || c === 0x3a || c === 0x2d) && followedByWs) blockIndicators = true;
+    } else if ((c === 0x3a && followedByWs) || (c === 0x23 && precededByWs)) {
       blockIndicators = true;
     }
-    if (!isPrintable(c)) special = true;
-    const last = i === chars.length - 1;
-    if (c === " ") {
+    if (!isPrintableCode(c)) special = true;
+    const last = next >= n;
+    const brk = isBreakCode(c);
+    if (c === 0x20) {
       if (i === 0) leadingSpace = true;
       if (last) trailingSpace = true;
       if (prevBreak) breakSpace = true;
       prevSpace = true;
       prevBreak = false;
-    } else if (isBreak(c)) {
+    } else if (brk) {
       lineBreaks = true;
       if (i === 0) leadingBreak = true;
       if (last) trailingBreak = true;
@@ -395,7 +402,8 @@ function analyze(value: string): ScalarInfo {
       prevSpace = false;
       prevBreak = false;
     }
-    precededByWs = c === " " || c === "\t" || c === "\u0000" || isBreak(c);
+    precededByWs = c === 0x20 || c === 0x09 || c === 0 || brk;
+    i = next;
   }
   const info = { multiline: lineBreaks, blockPlain: true, singleAllowed: true, blockAllowed: true };
   if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) info.blockPlain = false;

@@ -306,7 +306,11 @@ export function mapEntries(v: GoValue): [string, GoValue][] | undefined {
 
 /** Go sorts string keys by bytes; for UTF-16 code units this equals code point order except surrogates. */
 export function sortedKeys(o: object): string[] {
-  return Object.keys(o).sort(byteOrder);
+  const keys = Object.keys(o);
+  // Keys often come in order already; sorting allocates even then.
+  for (let i = 1; i < keys.length; i++)
+    if (byteOrder(keys[i - 1] as string, keys[i] as string) > 0) return keys.sort(byteOrder);
+  return keys;
 }
 
 export function byteOrder(a: string, b: string): number {
