@@ -806,10 +806,13 @@ function durationText(raw: unknown): string {
 // ---------------------------------------------------------------------------------------------------
 // Entry points
 
-/** %v with no flags of a string, a bool or a proto enum (its String()), without a printer. */
+/** %v with no flags of a string, a bool, a number or a proto enum (its String()), without a printer. */
 function quickV(v: GoValue): string | undefined {
   if (typeof v === "string") return v;
   if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "bigint") return v.toString();
+  // fmtFloat adds nothing to a finite number's 'g' form when there are no flags.
+  if (typeof v === "number" && Number.isFinite(v)) return formatFloat(v, "g", -1);
   if (v instanceof Typed && v.type.kind === "enum") return enumName(v);
   return undefined;
 }
