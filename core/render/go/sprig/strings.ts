@@ -412,6 +412,11 @@ function intStr(name: string, f: (n: number, s: string) => string): GoFunc {
 }
 
 function quoteAll(args: GoValue[], each: (v: GoValue) => string): string {
+  // One argument, as templates nearly always pass: no arrays to filter and join.
+  if (args.length === 1) {
+    const a = args[0];
+    return a === undefined || a === null ? "" : each(a);
+  }
   return args
     .filter((a) => a !== undefined && a !== null)
     .map(each)
