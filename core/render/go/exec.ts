@@ -641,6 +641,8 @@ class State {
         return hasFinal ? final : v;
       }
     }
+    if (numIn <= 3 && recv === undefined && !(spec !== undefined && name === "call"))
+      return this.callFew(dot, dotIface, fn as GoFunc, spec, node, name, args, final, hasFinal, numIn);
     const argv: GoValue[] = new Array(numIn);
     for (let i = 1; i < args.length; i++) {
       const kind: ParamKind = spec
@@ -658,6 +660,44 @@ class State {
     let v: GoValue;
     try {
       v = recv !== undefined ? (fn as Method)(recv, argv) : (fn as GoFunc)(...argv);
+    } catch (e) {
+      this.callError(node, args, name, e);
+    }
+    return v === undefined ? undefined : v;
+  }
+
+  /**
+   * evalCall's end for a function of up to three arguments: they are held in locals and passed
+   * directly, so no argument array is allocated (most calls: `eq`, `index`, `default`, `indent`).
+   */
+  callFew(
+    dot: GoValue,
+    dotIface: boolean,
+    fn: GoFunc,
+    spec: BuiltinSpec | undefined,
+    node: Arg | CommandNode,
+    name: string,
+    args: Arg[],
+    final: GoValue,
+    hasFinal: boolean,
+    numIn: number,
+  ): GoValue {
+    let a0: GoValue;
+    let a1: GoValue;
+    let a2: GoValue;
+    for (let j = 0; j < numIn; j++) {
+      const kind: ParamKind = spec ? ((j < spec.fixed ? spec.params[j] : spec.rest) ?? "value") : "any";
+      const x =
+        j + 1 < args.length
+          ? this.evalArg(dot, dotIface, args[j + 1] as Arg, kind, !spec)
+          : this.checkArg(final, kind, !spec);
+      if (j === 0) a0 = x;
+      else if (j === 1) a1 = x;
+      else a2 = x;
+    }
+    let v: GoValue;
+    try {
+      v = numIn === 0 ? fn() : numIn === 1 ? fn(a0) : numIn === 2 ? fn(a0, a1) : fn(a0, a1, a2);
     } catch (e) {
       this.callError(node, args, name, e);
     }
