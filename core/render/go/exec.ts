@@ -642,7 +642,7 @@ class State {
       }
     }
     if (numIn <= 3 && recv === undefined && !(spec !== undefined && name === "call"))
-      return this.callFew(dot, dotIface, fn as GoFunc, spec, node, name, args, final, hasFinal, numIn);
+      return this.callFew(dot, dotIface, fn as GoFunc, spec, node, name, args, final, numIn);
     const argv: GoValue[] = new Array(numIn);
     for (let i = 1; i < args.length; i++) {
       const kind: ParamKind = spec
@@ -679,12 +679,12 @@ class State {
     name: string,
     args: Arg[],
     final: GoValue,
-    hasFinal: boolean,
     numIn: number,
   ): GoValue {
     let a0: GoValue;
     let a1: GoValue;
     let a2: GoValue;
+    // The piped value, if any, is the one argument past the command's own.
     for (let j = 0; j < numIn; j++) {
       const kind: ParamKind = spec ? ((j < spec.fixed ? spec.params[j] : spec.rest) ?? "value") : "any";
       const x =
