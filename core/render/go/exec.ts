@@ -12,13 +12,14 @@
  * Never throws out of `execute`: errors come back as Go's message.
  */
 
-import { BUILTINS, type ParamKind, printable } from "./builtins.ts";
+import { type BuiltinSpec, type ParamKind, printable } from "./builtins.ts";
 import { formatV, typeString } from "./fmt.ts";
 import {
   type Arg,
   type BranchNode,
   type ChainNode,
   type CommandNode,
+  type FieldSlot,
   type IdentifierNode,
   lineAt,
   type Node,
@@ -32,10 +33,12 @@ import {
 import {
   deref,
   enumNumber,
+  type FieldDesc,
   fromJSON,
   GoArgError,
   GoError,
   type GoFunc,
+  type GoType,
   type GoValue,
   isNilTyped,
   isPlainMap,
@@ -170,6 +173,8 @@ class State {
     this.ifaces.push(iface);
   }
   pop(mark: number): void {
+    // Most scopes declare nothing; setting an array's length is not free even when it is unchanged.
+    if (this.vars.length === mark) return;
     this.vars.length = mark;
     this.vals.length = mark;
     this.ifaces.length = mark;
@@ -369,6 +374,7 @@ class State {
           dotIface,
           first,
           first.ident,
+          first.slots,
           0,
           cmd.args,
           final,
@@ -427,7 +433,19 @@ class State {
     if (chain.node.kind === "nil") this.errorf(`indirection through explicit nil in ${nodeString(chain)}`);
     const head = this.evalArg(dot, dotIface, chain.node, "value");
     // The head is a parenthesized pipeline or a function's result: a concrete value.
-    return this.evalFieldChain(dot, dotIface, head, false, chain, chain.field, 0, args, final, hasFinal);
+    return this.evalFieldChain(
+      dot,
+      dotIface,
+      head,
+      false,
+      chain,
+      chain.field,
+      chain.slots,
+      0,
+      args,
+      final,
+      hasFinal,
+    );
   }
 
   evalVariable(
@@ -447,7 +465,7 @@ class State {
       this.lastIface = iface;
       return value;
     }
-    return this.evalFieldChain(dot, dotIface, value, iface, v, v.ident, 1, args, final, hasFinal);
+    return this.evalFieldChain(dot, dotIface, value, iface, v, v.ident, v.slots, 1, args, final, hasFinal);
   }
 
   evalFieldChain(
@@ -457,6 +475,7 @@ class State {
     recvIface: boolean,
     node: Arg,
     ident: string[],
+    slots: FieldSlot[],
     start: number,
     args: Arg[],
     final: GoValue,
@@ -466,16 +485,39 @@ class State {
     let r = receiver;
     let iface = recvIface;
     for (let i = start; i < n - 1; i++) {
-      r = this.evalField(dot, dotIface, ident[i] as string, node, NO_ARGS, undefined, false, r, iface);
+      r = this.evalField(
+        dot,
+        dotIface,
+        ident[i] as string,
+        slots[i] as FieldSlot,
+        node,
+        NO_ARGS,
+        undefined,
+        false,
+        r,
+        iface,
+      );
       iface = this.lastIface;
     }
-    return this.evalField(dot, dotIface, ident[n - 1] as string, node, args, final, hasFinal, r, iface);
+    return this.evalField(
+      dot,
+      dotIface,
+      ident[n - 1] as string,
+      slots[n - 1] as FieldSlot,
+      node,
+      args,
+      final,
+      hasFinal,
+      r,
+      iface,
+    );
   }
 
   evalField(
     dot: GoValue,
     dotIface: boolean,
     name: string,
+    slot: FieldSlot,
     node: Arg,
     args: Arg[],
     final: GoValue,
@@ -496,24 +538,29 @@ class State {
       recvIface = true;
       if (r === null || r === undefined) this.errorf(`nil pointer evaluating interface {}.${name}`);
     }
+    // map[string]any first: most fields a template reads are `.Values` keys.
+    if (typeof r === "object" && !(r instanceof Typed) && !Array.isArray(r)) {
+      if (args.length > 1 || hasFinal) this.errorf(`${name} is not a method but has arguments`);
+      if (!Object.hasOwn(r, name)) return undefined;
+      this.lastIface = true;
+      const v = r[name];
+      return v === undefined ? null : v;
+    }
     // Go names the receiver's type as it was before indirection: `*v1.PodSpec`, `interface {}`.
     // Only an error reads it, so it is worked out then (this is the hottest path of a render).
     const before = r;
-    const method = methodOf(r, name);
-    if (method) {
-      const recv = r as Typed;
-      return this.evalCall(
-        dot,
-        dotIface,
-        (...a) => method(recv, a),
-        false,
-        node,
-        name,
-        args,
-        final,
-        hasFinal,
-      );
+    let method: Method | undefined;
+    if (r instanceof Typed) {
+      const t = r.type;
+      if (slot.type !== t) {
+        slot.method = methodOf(t, name);
+        slot.field = fieldOf(t, name);
+        slot.type = t;
+      }
+      method = slot.method;
     }
+    if (method)
+      return this.evalCall(dot, dotIface, method, r as Typed, undefined, node, name, args, final, hasFinal);
     let nilPtr: Typed | undefined;
     if (r instanceof Typed && (r.type.kind === "ptr" || r.type.kind === "duration")) {
       if (isNilTyped(r)) nilPtr = r;
@@ -522,14 +569,14 @@ class State {
     const hasArgs = args.length > 1 || hasFinal;
     if (nilPtr) {
       const t = nilPtr.type;
-      const hasField =
-        t.kind !== "ptr" || t.elem.kind !== "struct" || structField(t.elem, name) !== undefined;
+      const hasField = t.kind !== "ptr" || t.elem.kind !== "struct" || slot.field !== undefined;
       if (hasField)
         this.errorf(`nil pointer evaluating ${recvIface ? "interface {}" : typeString(before)}.${name}`);
     } else if (r instanceof Typed) {
       const t = r.type;
       if (t.kind === "struct") {
-        const f = structField(t, name);
+        // The slot's type is this struct or a pointer to it: the field is the same.
+        const f = slot.field;
         if (f) {
           if (hasArgs) this.errorf(`${name} has arguments but cannot be invoked as function`);
           const raw = r.raw as Record<string, unknown> | null | undefined;
@@ -544,12 +591,6 @@ class State {
         this.lastIface = t.elem.kind === "interface";
         return typed(t.elem, raw[name]);
       }
-    } else if (isPlainMap(r)) {
-      if (hasArgs) this.errorf(`${name} is not a method but has arguments`);
-      if (!Object.hasOwn(r, name)) return undefined;
-      this.lastIface = true;
-      const v = r[name];
-      return v === undefined ? null : v;
     }
     this.errorf(`can't evaluate field ${name} in type ${recvIface ? "interface {}" : typeString(before)}`);
   }
@@ -564,15 +605,19 @@ class State {
     hasFinal: boolean,
   ): GoValue {
     this.at(id);
-    return this.evalCall(dot, dotIface, id.fn, id.builtin, cmd, id.name, args, final, hasFinal);
+    return this.evalCall(dot, dotIface, id.fn, undefined, id.spec, cmd, id.name, args, final, hasFinal);
   }
 
-  /** A call: `args[0]` is the function's own node; the piped value, if any, goes last. */
+  /**
+   * A call: `args[0]` is the function's own node; the piped value, if any, goes last. A method comes
+   * with its receiver; a built-in with its spec.
+   */
   evalCall(
     dot: GoValue,
     dotIface: boolean,
-    fn: GoFunc,
-    builtin: boolean,
+    fn: GoFunc | Method,
+    recv: Typed | undefined,
+    spec: BuiltinSpec | undefined,
     node: Arg | CommandNode,
     name: string,
     args: Arg[],
@@ -580,7 +625,6 @@ class State {
     hasFinal: boolean,
   ): GoValue {
     const nargs = Math.max(args.length - 1, 0);
-    const spec = builtin ? BUILTINS.get(name) : undefined;
     const numIn = nargs + (hasFinal ? 1 : 0);
     if (spec) {
       if (spec.variadic && numIn < spec.fixed) {
@@ -597,6 +641,8 @@ class State {
         return hasFinal ? final : v;
       }
     }
+    if (numIn <= 3 && recv === undefined && !(spec !== undefined && name === "call"))
+      return this.callFew(dot, dotIface, fn as GoFunc, spec, node, name, args, final, numIn);
     const argv: GoValue[] = new Array(numIn);
     for (let i = 1; i < args.length; i++) {
       const kind: ParamKind = spec
@@ -610,10 +656,48 @@ class State {
         : "any";
       argv[numIn - 1] = this.checkArg(final, kind, !spec);
     }
-    if (builtin && name === "call") return this.builtinCall(node, args, argv, hasFinal);
+    if (spec !== undefined && name === "call") return this.builtinCall(node, args, argv, hasFinal);
     let v: GoValue;
     try {
-      v = fn(...argv);
+      v = recv !== undefined ? (fn as Method)(recv, argv) : (fn as GoFunc)(...argv);
+    } catch (e) {
+      this.callError(node, args, name, e);
+    }
+    return v === undefined ? undefined : v;
+  }
+
+  /**
+   * evalCall's end for a function of up to three arguments: they are held in locals and passed
+   * directly, so no argument array is allocated (most calls: `eq`, `index`, `default`, `indent`).
+   */
+  callFew(
+    dot: GoValue,
+    dotIface: boolean,
+    fn: GoFunc,
+    spec: BuiltinSpec | undefined,
+    node: Arg | CommandNode,
+    name: string,
+    args: Arg[],
+    final: GoValue,
+    numIn: number,
+  ): GoValue {
+    let a0: GoValue;
+    let a1: GoValue;
+    let a2: GoValue;
+    // The piped value, if any, is the one argument past the command's own.
+    for (let j = 0; j < numIn; j++) {
+      const kind: ParamKind = spec ? ((j < spec.fixed ? spec.params[j] : spec.rest) ?? "value") : "any";
+      const x =
+        j + 1 < args.length
+          ? this.evalArg(dot, dotIface, args[j + 1] as Arg, kind, !spec)
+          : this.checkArg(final, kind, !spec);
+      if (j === 0) a0 = x;
+      else if (j === 1) a1 = x;
+      else a2 = x;
+    }
+    let v: GoValue;
+    try {
+      v = numIn === 0 ? fn() : numIn === 1 ? fn(a0) : numIn === 2 ? fn(a0, a1) : fn(a0, a1, a2);
     } catch (e) {
       this.callError(node, args, name, e);
     }
@@ -664,7 +748,19 @@ class State {
         if (kind === "string") this.errorf("cannot assign nil to string");
         return kind === "value" ? undefined : null;
       case "field":
-        v = this.evalFieldChain(dot, dotIface, dot, dotIface, n, n.ident, 0, [n], undefined, false);
+        v = this.evalFieldChain(
+          dot,
+          dotIface,
+          dot,
+          dotIface,
+          n,
+          n.ident,
+          n.slots,
+          0,
+          NO_ARGS,
+          undefined,
+          false,
+        );
         break;
       case "variable":
         v = this.evalVariable(dot, dotIface, n, NO_ARGS, undefined, false);
@@ -707,14 +803,21 @@ class State {
 }
 
 /** A method by name: declared struct methods (through one pointer), and String on proto enums. */
-function methodOf(v: GoValue, name: string): Method | undefined {
-  if (!(v instanceof Typed)) return undefined;
-  const t = v.type;
+function methodOf(t: GoType, name: string): Method | undefined {
   const st = t.kind === "ptr" ? t.elem : t;
   if (st.kind === "struct") {
     const m = st.methods;
     return m && Object.hasOwn(m, name) ? m[name] : undefined;
   }
-  if (t.kind === "enum" && name === "String") return (recv) => formatV(recv);
+  if (t.kind === "enum" && name === "String") return enumString;
+  return undefined;
+}
+
+const enumString: Method = (recv) => formatV(recv);
+
+/** A struct field by name, of a struct or of the struct a pointer points to. */
+function fieldOf(t: GoType, name: string): FieldDesc | undefined {
+  if (t.kind === "struct") return structField(t, name);
+  if (t.kind === "ptr" && t.elem.kind === "struct") return structField(t.elem, name);
   return undefined;
 }

@@ -806,8 +806,21 @@ function durationText(raw: unknown): string {
 // ---------------------------------------------------------------------------------------------------
 // Entry points
 
+/** %v with no flags of a string, a bool, a number or a proto enum (its String()), without a printer. */
+function quickV(v: GoValue): string | undefined {
+  if (typeof v === "string") return v;
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "bigint") return v.toString();
+  // fmtFloat adds nothing to a finite number's 'g' form when there are no flags.
+  if (typeof v === "number" && Number.isFinite(v)) return formatFloat(v, "g", -1);
+  if (v instanceof Typed && v.type.kind === "enum") return enumName(v);
+  return undefined;
+}
+
 /** fmt's %v of one value (fmt.Sprint(v)). */
 export function formatV(v: GoValue): string {
+  const quick = quickV(v);
+  if (quick !== undefined) return quick;
   const p = new Printer();
   p.printArg(v, "v");
   return p.buf;
@@ -815,6 +828,12 @@ export function formatV(v: GoValue): string {
 
 /** fmt.Sprint: a space between operands when neither is a string. */
 export function sprint(args: GoValue[]): string {
+  // One string, bool or enum (Istio's `annotation` default, mostly) needs no printer.
+  if (args.length === 1) {
+    const a = args[0];
+    const quick = quickV(a);
+    if (quick !== undefined) return quick;
+  }
   const p = new Printer();
   let prevString = false;
   args.forEach((arg, i) => {

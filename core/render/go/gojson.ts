@@ -378,20 +378,29 @@ const PROXY_CODE_DEFAULTS: Record<string, unknown> = {
 export function cleanProxyConfig(msg: Typed): Typed {
   const t = msg.type.kind === "ptr" ? msg.type.elem : msg.type;
   if (t.kind !== "struct" || t.name !== "mesh.ProxyConfig" || !isPlainMap(msg.raw)) return msg;
-  const pc: Record<string, unknown> = { ...(msg.raw as Record<string, unknown>) };
-  for (const [k, d] of Object.entries(PROXY_CODE_DEFAULTS)) {
-    const v = pc[k];
-    if (
-      v === d ||
-      (k.endsWith("Duration") && sameDuration(v, d)) ||
-      (k === "controlPlaneAuthPolicy" && v === 1)
-    ) {
-      delete pc[k];
+  const raw = msg.raw as Record<string, unknown>;
+  // The copy is built without the cleared keys, in the original's order: deleting them from a full
+  // copy would turn it into a slow dictionary object just before it is encoded.
+  const pc: Record<string, unknown> = {};
+  for (const k of Object.keys(raw)) {
+    const v = raw[k];
+    if (Object.hasOwn(PROXY_CODE_DEFAULTS, k)) {
+      const d = PROXY_CODE_DEFAULTS[k];
+      if (
+        v === d ||
+        (k.endsWith("Duration") && sameDuration(v, d)) ||
+        (k === "controlPlaneAuthPolicy" && v === 1)
+      )
+        continue;
     }
+    // The defaults' envoyMetricsService, envoyAccessLogService, tracing and concurrency are nil:
+    // proto.Equal(x, nil) holds only for an unset field, so a set one is always kept.
+    if (k === "proxyMetadata" && isPlainMap(v) && Object.keys(v).length === 0) continue;
+    // Spreading defines keys: `__proto__` must stay a key, not set the prototype.
+    if (k === "__proto__")
+      Object.defineProperty(pc, k, { value: v, writable: true, enumerable: true, configurable: true });
+    else pc[k] = v;
   }
-  // The defaults' envoyMetricsService, envoyAccessLogService, tracing and concurrency are nil:
-  // proto.Equal(x, nil) holds only for an unset field, so a set one is always kept.
-  if (isPlainMap(pc.proxyMetadata) && Object.keys(pc.proxyMetadata).length === 0) delete pc.proxyMetadata;
   return new Typed(msg.type, pc);
 }
 

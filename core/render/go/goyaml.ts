@@ -9,11 +9,13 @@
  * scalars. best_indent 2, best_width 80, unicode on, as yaml.v2's encoder sets them.
  */
 import { err, ok, type Result } from "../../json.ts";
-import { marshalJSON } from "./gojson.ts";
-import type { GoValue } from "./values.ts";
+import { floatJSON, marshalJSON } from "./gojson.ts";
+import { type GoValue, sortedKeys, Typed } from "./values.ts";
 
 /** sigs.k8s.io/yaml.Marshal(v) as text; an encoding/json error is returned as the error. */
 export function marshalYAML(v: GoValue): Result<string> {
+  const direct = plainTree(v, 0);
+  if (direct !== undefined) return ok(emitYAML(direct));
   const json = marshalJSON(v);
   if (!json.ok) return json;
   const tree = parseJSON(json.value);
@@ -30,10 +32,56 @@ export type YNode =
   | { t: "str"; v: string }
   | { t: "raw"; v: string }; // a scalar already in its plain form (numbers, bools, null)
 
+/**
+ * The tree parseJSON would read back from marshalJSON's text, built straight from plain JSON data
+ * (what `.Values` holds): strings, numbers and maps come back from encoding/json unchanged, so the
+ * text is skipped. Anything else (a declared Go type, a number JSON refuses, a surrogate, which
+ * encoding/json may rewrite, a very deep value) is undefined, for the text's way.
+ */
+function plainTree(v: GoValue, depth: number): YNode | undefined {
+  if (v === undefined || v === null) return { t: "raw", v: "null" };
+  switch (typeof v) {
+    case "string":
+      return SURROGATE.test(v) ? undefined : { t: "str", v };
+    case "boolean":
+      return { t: "raw", v: v ? "true" : "false" };
+    case "number":
+      return Number.isFinite(v) ? { t: "raw", v: yamlNumber(floatJSON(v)) } : undefined;
+    case "bigint":
+      return { t: "raw", v: yamlNumber(v.toString()) };
+  }
+  if (v instanceof Typed || depth > PLAIN_DEPTH) return undefined;
+  if (Array.isArray(v)) {
+    const items: YNode[] = [];
+    for (const x of v) {
+      const item = plainTree(x, depth + 1);
+      if (item === undefined) return undefined;
+      items.push(item);
+    }
+    return { t: "seq", items };
+  }
+  const entries: [string, YNode][] = [];
+  // encoding/json's key order first, so that keys yaml.v2 ranks equal keep it, as they do when read.
+  for (const k of sortedKeys(v)) {
+    if (SURROGATE.test(k)) return undefined;
+    const x = plainTree(v[k] ?? null, depth + 1);
+    if (x === undefined) return undefined;
+    entries.push([k, x]);
+  }
+  return { t: "map", entries: entries.length === 0 ? entries : sortKeys(entries) };
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
+const PLAIN_DEPTH = 100;
+
 function parseJSON(text: string): YNode | undefined {
   let i = 0;
   const ws = () => {
-    while (i < text.length && " \t\n\r".includes(text[i] as string)) i++;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return;
+      i++;
+    }
   };
   const value = (): YNode => {
     ws();
@@ -72,15 +120,39 @@ function parseJSON(text: string): YNode | undefined {
     }
     if (c === '"') {
       const start = i;
+      let escaped = false;
       i++;
-      while (text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
+      for (;;) {
+        const d = text.charCodeAt(i);
+        if (d === 0x22) break;
+        if (d === 0x5c) {
+          escaped = true;
+          i += 2;
+        } else if (Number.isNaN(d)) throw new Error("bad JSON");
+        else {
+          // A raw control character is JSON's error to report.
+          if (d < 0x20) escaped = true;
+          i++;
+        }
+      }
       i++;
-      return { t: "str", v: JSON.parse(text.slice(start, i)) as string };
+      // Only an escape needs JSON's decoding; most strings are their own text.
+      const v = escaped ? (JSON.parse(text.slice(start, i)) as string) : text.slice(start + 1, i - 1);
+      return { t: "str", v };
     }
-    const m = /^(?:true|false|null|-?[0-9][0-9.eE+-]*)/.exec(text.slice(i, i + 400));
-    if (!m) throw new Error("bad JSON");
-    i += m[0].length;
-    return { t: "raw", v: m[0] === "true" || m[0] === "false" || m[0] === "null" ? m[0] : yamlNumber(m[0]) };
+    for (const word of WORDS) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return { t: "raw", v: word };
+      }
+    }
+    const start = i;
+    if (text.charCodeAt(i) === 0x2d) i++;
+    if (!isDigitCode(text.charCodeAt(i))) throw new Error("bad JSON");
+    // [0-9.eE+-]*, at most 400 characters in all, as the number's reading always was.
+    const end = Math.min(text.length, start + 400);
+    for (i++; i < end && isNumberCode(text.charCodeAt(i)); i++);
+    return { t: "raw", v: yamlNumber(text.slice(start, i)) };
   };
   try {
     return value();
@@ -88,6 +160,11 @@ function parseJSON(text: string): YNode | undefined {
     return undefined;
   }
 }
+
+const WORDS = ["true", "false", "null"];
+const isDigitCode = (c: number) => c >= 0x30 && c <= 0x39;
+const isNumberCode = (c: number) =>
+  isDigitCode(c) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
 
 /** A JSON number as yaml.v2 re-emits it: an int (int64 or uint64) as is, anything else a float. */
 function yamlNumber(text: string): string {
@@ -118,6 +195,11 @@ export function formatFloatG(f: number): string {
 // sort before other characters).
 
 function sortKeys(entries: [string, YNode][]): [string, YNode][] {
+  // Already in order (the sort is stable, so it would keep them as they are): no sort to allocate.
+  let sorted = true;
+  for (let i = 1; i < entries.length && sorted; i++)
+    sorted = !keyLess((entries[i] as [string, YNode])[0], (entries[i - 1] as [string, YNode])[0]);
+  if (sorted) return entries;
   return entries.sort((a, b) => (keyLess(a[0], b[0]) ? -1 : keyLess(b[0], a[0]) ? 1 : 0));
 }
 
@@ -125,6 +207,23 @@ const isLetter = (c: string) => /\p{L}/u.test(c);
 const isDigit = (c: string) => /\p{Nd}/u.test(c);
 
 export function keyLess(a: string, b: string): boolean {
+  // Keys nearly always first differ at two ASCII letters (or one is a prefix of the other): those
+  // compare by code without splitting the keys into runes.
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  const prev = i > 0 ? a.charCodeAt(i - 1) : 0;
+  if (prev >= 0xd800 && prev <= 0xdbff) return keyLessRunes(a, b);
+  if (i === n) return a.length < b.length;
+  const ac = a.charCodeAt(i);
+  const bc = b.charCodeAt(i);
+  if (isAsciiLetter(ac) && isAsciiLetter(bc)) return ac < bc;
+  return keyLessRunes(a, b);
+}
+
+const isAsciiLetter = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+
+function keyLessRunes(a: string, b: string): boolean {
   const ar = [...a];
   const br = [...b];
   for (let i = 0; i < ar.length && i < br.length; i++) {
@@ -229,20 +328,35 @@ interface ScalarInfo {
   blockAllowed: boolean;
 }
 
+const FIRST_INDICATORS = "#,[]{}&*!|>'\"%@`";
+const isBreakCode = (n: number) => n === 0x0d || n === 0x0a || n === 0x85 || n === 0x2028 || n === 0x2029;
+const isPrintableCode = (n: number) =>
+  n === 0x0a ||
+  (n >= 0x20 && n <= 0x7e) ||
+  (n >= 0xa0 && n <= 0xd7ff) ||
+  (n >= 0xe000 && n <= 0xfffd && n !== 0xfeff);
 const isBreak = (c: string) => c === "\r" || c === "\n" || c === "\u0085" || c === "\u2028" || c === "\u2029";
-const isPrintable = (c: string) => {
-  const n = cp(c);
-  return (
-    n === 0x0a ||
-    (n >= 0x20 && n <= 0x7e) ||
-    (n >= 0xa0 && n <= 0xd7ff) ||
-    (n >= 0xe000 && n <= 0xfffd && n !== 0xfeff)
-  );
-};
+const isPrintable = (c: string) => isPrintableCode(cp(c));
+
+/** The number of code points (runes) in s. */
+function runeCount(s: string): number {
+  let n = s.length;
+  if (n === 1) return 1;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
 
 function analyze(value: string): ScalarInfo {
   if (value === "") return { multiline: false, blockPlain: true, singleAllowed: true, blockAllowed: false };
-  const chars = [...value];
   let blockIndicators = value.startsWith("---") || value.startsWith("...");
   let lineBreaks = false;
   let special = false;
@@ -255,25 +369,29 @@ function analyze(value: string): ScalarInfo {
   let precededByWs = true;
   let prevSpace = false;
   let prevBreak = false;
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i] as string;
-    const next = chars[i + 1];
-    const followedByWs = next === undefined || next === " " || next === "\t";
+  // Rune by rune, by code point: no array of the value's characters.
+  const n = value.length;
+  for (let i = 0; i < n; ) {
+    const c = value.codePointAt(i) as number;
+    const next = i + (c > 0xffff ? 2 : 1);
+    const nc = next < n ? value.charCodeAt(next) : -1;
+    const followedByWs = nc === -1 || nc === 0x20 || nc === 0x09;
     if (i === 0) {
-      if ("#,[]{}&*!|>'\"%@`".includes(c)) blockIndicators = true;
-      else if ((c === "?" || c === ":" || c === "-") && followedByWs) blockIndicators = true;
-    } else if ((c === ":" && followedByWs) || (c === "#" && precededByWs)) {
+      if (c < 0x80 && FIRST_INDICATORS.includes(String.fromCharCode(c))) blockIndicators = true;
+      else if ((c === 0x3f || c === 0x3a || c === 0x2d) && followedByWs) blockIndicators = true;
+    } else if ((c === 0x3a && followedByWs) || (c === 0x23 && precededByWs)) {
       blockIndicators = true;
     }
-    if (!isPrintable(c)) special = true;
-    const last = i === chars.length - 1;
-    if (c === " ") {
+    if (!isPrintableCode(c)) special = true;
+    const last = next >= n;
+    const brk = isBreakCode(c);
+    if (c === 0x20) {
       if (i === 0) leadingSpace = true;
       if (last) trailingSpace = true;
       if (prevBreak) breakSpace = true;
       prevSpace = true;
       prevBreak = false;
-    } else if (isBreak(c)) {
+    } else if (brk) {
       lineBreaks = true;
       if (i === 0) leadingBreak = true;
       if (last) trailingBreak = true;
@@ -284,7 +402,8 @@ function analyze(value: string): ScalarInfo {
       prevSpace = false;
       prevBreak = false;
     }
-    precededByWs = c === " " || c === "\t" || c === "\u0000" || isBreak(c);
+    precededByWs = c === 0x20 || c === 0x09 || c === 0 || brk;
+    i = next;
   }
   const info = { multiline: lineBreaks, blockPlain: true, singleAllowed: true, blockAllowed: true };
   if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) info.blockPlain = false;
@@ -312,7 +431,7 @@ class Emitter {
 
   put(s: string): void {
     this.out += s;
-    this.column += [...s].length;
+    this.column += runeCount(s);
   }
   putBreak(): void {
     this.out += "\n";
@@ -416,6 +535,20 @@ class Emitter {
     if (style === "single" && !info.singleAllowed) style = "double";
     if (style === "literal" && (!info.blockAllowed || simpleKey)) style = "double";
     this.increaseIndent(true, false);
+    if (style === "plain") {
+      // A plain scalar has no line breaks; it can only fold at a space past the width, so one that
+      // ends within the width is written as it is.
+      const count = runeCount(value);
+      if (simpleKey || this.column + (this.whitespace ? 0 : 1) + count - 1 <= BEST_WIDTH) {
+        if (!this.whitespace) this.put(" ");
+        this.out += value;
+        this.column += count;
+        this.whitespace = false;
+        this.indention = false;
+        this.popIndent();
+        return;
+      }
+    }
     const chars = [...value];
     if (style === "plain") this.plain(chars, !simpleKey);
     else if (style === "single") this.single(chars, !simpleKey);

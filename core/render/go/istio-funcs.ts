@@ -78,10 +78,8 @@ const FUNCS: Record<string, GoFunc> = {
   indent: (spaces, source) => {
     // Go builds the pad with Sprintf("% Ns", ""), so a negative N pads |N| spaces too.
     const pad = " ".repeat(Math.abs(argInt(spaces, "indent")));
-    return argString(source, "indent")
-      .split("\n")
-      .map((line, i) => (i > 0 ? pad + line : line))
-      .join("\n");
+    // Every line but the first gets the pad.
+    return argString(source, "indent").replaceAll("\n", `\n${pad}`);
   },
   directory: (p) => {
     const s = argString(p, "directory");

@@ -7,6 +7,7 @@
  * Pure; throws only ParseError, which template.ts turns into a Result.
  */
 
+import type { BuiltinSpec } from "./builtins.ts";
 import { quote } from "./fmt.ts";
 import {
   isKeyword,
@@ -17,26 +18,43 @@ import {
   type Token,
   unquoteString,
 } from "./lex.ts";
-import type { GoFunc } from "./values.ts";
+import type { FieldDesc, GoFunc, GoType, Method } from "./values.ts";
 
 // ---------------------------------------------------------------------------------------------------
 // Nodes
+
+/**
+ * What one name of a field chain resolved to on the receiver type it last met. Types are built once
+ * and never change, so a chain that reads the same struct on every render looks its name up once.
+ */
+export interface FieldSlot {
+  type: GoType | undefined;
+  method: Method | undefined;
+  field: FieldDesc | undefined;
+}
+
+/** One empty slot per name of a chain. */
+export const slotsFor = (names: string[]): FieldSlot[] =>
+  names.map(() => ({ type: undefined, method: undefined, field: undefined }));
 
 export interface FieldNode {
   kind: "field";
   pos: number;
   ident: string[];
+  slots: FieldSlot[];
 }
 export interface VariableNode {
   kind: "variable";
   pos: number;
   ident: string[];
+  slots: FieldSlot[];
 }
 export interface ChainNode {
   kind: "chain";
   pos: number;
   node: Arg;
   field: string[];
+  slots: FieldSlot[];
 }
 export interface IdentifierNode {
   kind: "identifier";
@@ -45,6 +63,8 @@ export interface IdentifierNode {
   /** Resolved when parsed: the function map's entry, else Go's built-in of that name. */
   fn: GoFunc;
   builtin: boolean;
+  /** A built-in's arity and parameter kinds, resolved here so that no call looks them up by name. */
+  spec: BuiltinSpec | undefined;
 }
 export interface DotNode {
   kind: "dot";
@@ -224,7 +244,7 @@ function tokenString(t: Token): string {
 }
 
 export interface FuncLookup {
-  get(name: string): { fn: GoFunc; builtin: boolean } | undefined;
+  get(name: string): { fn: GoFunc; builtin: boolean; spec?: BuiltinSpec } | undefined;
 }
 
 /** Parses `text` as the template `name`; returns every tree the text defines, the main one included. */
@@ -573,10 +593,14 @@ class Parser {
     const fields: string[] = [];
     while (this.peek().type === "field") fields.push(this.next().val.slice(1));
     switch (node.kind) {
-      case "field":
-        return { kind: "field", pos, ident: [...node.ident, ...fields] };
-      case "variable":
-        return { kind: "variable", pos, ident: [...node.ident, ...fields] };
+      case "field": {
+        const ident = [...node.ident, ...fields];
+        return { kind: "field", pos, ident, slots: slotsFor(ident) };
+      }
+      case "variable": {
+        const ident = [...node.ident, ...fields];
+        return { kind: "variable", pos, ident, slots: slotsFor(ident) };
+      }
       case "bool":
       case "string":
       case "number":
@@ -585,7 +609,7 @@ class Parser {
         this.errorf(`unexpected . after term ${quote(nodeString(node))}`);
         break;
     }
-    return { kind: "chain", pos, node, field: fields };
+    return { kind: "chain", pos, node, field: fields, slots: slotsFor(fields) };
   }
 
   private term(): Arg | undefined {
@@ -594,7 +618,7 @@ class Parser {
       case "identifier": {
         const f = this.funcs.get(t.val);
         if (!f) this.errorf(`function ${quote(t.val)} not defined`);
-        return { kind: "identifier", pos: t.pos, name: t.val, fn: f.fn, builtin: f.builtin };
+        return { kind: "identifier", pos: t.pos, name: t.val, fn: f.fn, builtin: f.builtin, spec: f.spec };
       }
       case "dot":
         return { kind: "dot", pos: t.pos };
@@ -606,8 +630,10 @@ class Parser {
           this.errorf(`undefined variable ${quote(v.ident[0] as string)}`);
         return v;
       }
-      case "field":
-        return { kind: "field", pos: t.pos, ident: t.val.slice(1).split(".") };
+      case "field": {
+        const ident = t.val.slice(1).split(".");
+        return { kind: "field", pos: t.pos, ident, slots: slotsFor(ident) };
+      }
       case "bool":
         return { kind: "bool", pos: t.pos, value: t.val === "true" };
       case "charConstant":
@@ -630,7 +656,8 @@ class Parser {
   }
 
   private variable(pos: number, name: string): VariableNode {
-    return { kind: "variable", pos, ident: name.split(".") };
+    const ident = name.split(".");
+    return { kind: "variable", pos, ident, slots: slotsFor(ident) };
   }
 
   private unquote(s: string): string {

@@ -165,6 +165,9 @@ export function formatFloat(v: number, fmt: string, prec: number): string {
   if (fmt === "b") return fmtB(neg, abs);
   if (fmt === "x" || fmt === "X") return fmtX(neg, abs, prec, fmt);
   const shortest = prec < 0;
+  // %v of a whole number below a million (ports, counts): 'g' writes its digits as they are.
+  if (shortest && (fmt === "g" || fmt === "G") && abs >= 1 && abs < 1e6 && Number.isInteger(abs))
+    return neg ? `-${abs}` : String(abs);
   let x: Decimal;
   if (shortest) {
     x = shortestDecimal(abs);

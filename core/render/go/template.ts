@@ -48,7 +48,7 @@ export function parseGoTemplate(name: string, text: string, funcs: GoFuncMap): R
       const f = funcs.get(fn);
       if (f) return { fn: f, builtin: false };
       const b = BUILTINS.get(fn);
-      return b ? { fn: b.fn, builtin: true } : undefined;
+      return b ? { fn: b.fn, builtin: true, spec: b } : undefined;
     },
   };
   try {

@@ -306,11 +306,22 @@ export function mapEntries(v: GoValue): [string, GoValue][] | undefined {
 
 /** Go sorts string keys by bytes; for UTF-16 code units this equals code point order except surrogates. */
 export function sortedKeys(o: object): string[] {
-  return Object.keys(o).sort(byteOrder);
+  const keys = Object.keys(o);
+  // Keys often come in order already; sorting allocates even then.
+  for (let i = 1; i < keys.length; i++)
+    if (byteOrder(keys[i - 1] as string, keys[i] as string) > 0) return keys.sort(byteOrder);
+  return keys;
 }
 
 export function byteOrder(a: string, b: string): number {
   if (a === b) return 0;
+  // Below the surrogates, UTF-16 code units order as UTF-8 bytes do: most keys decide there.
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  const ca = i < a.length ? a.charCodeAt(i) : -1;
+  const cb = i < b.length ? b.charCodeAt(i) : -1;
+  if (ca < 0xd800 && cb < 0xd800) return ca < cb ? -1 : 1;
   const ba = Buffer.from(a, "utf8");
   const bb = Buffer.from(b, "utf8");
   return Buffer.compare(ba, bb);

@@ -4,7 +4,7 @@
  * initials walk bytes, so those work on the UTF-8 bytes (held one byte per char in a latin1 string).
  */
 import { argInt, argString, nilIfMissing, stringSlice, strval, toStringSlice } from "../args.ts";
-import { sprintf } from "../fmt.ts";
+import { quote, sprintf } from "../fmt.ts";
 import { GoError, type GoFunc, type GoValue, STRING_MAP, Typed } from "../values.ts";
 import { arity } from "./misc.ts";
 
@@ -412,6 +412,11 @@ function intStr(name: string, f: (n: number, s: string) => string): GoFunc {
 }
 
 function quoteAll(args: GoValue[], each: (v: GoValue) => string): string {
+  // One argument, as templates nearly always pass: no arrays to filter and join.
+  if (args.length === 1) {
+    const a = args[0];
+    return a === undefined || a === null ? "" : each(a);
+  }
   return args
     .filter((a) => a !== undefined && a !== null)
     .map(each)
@@ -462,7 +467,8 @@ export const stringFuncs: Record<string, GoFunc> = {
   contains: str2("contains", (sub, s) => s.includes(sub)),
   hasPrefix: str2("hasPrefix", (sub, s) => s.startsWith(sub)),
   hasSuffix: str2("hasSuffix", (sub, s) => s.endsWith(sub)),
-  quote: (...args) => quoteAll(args, (a) => sprintf("%q", [strval(a)])),
+  // Sprintf("%q", s) with no flags is strconv.Quote(s).
+  quote: (...args) => quoteAll(args, (a) => quote(strval(a))),
   squote: (...args) => quoteAll(args, (a) => sprintf("'%v'", [a])),
   cat: (...args) => {
     const v = args.filter((a) => a !== undefined && a !== null);
