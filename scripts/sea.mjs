@@ -21,19 +21,31 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 function tools() {
   const cache = resolve(REPO, "node_modules/.cache/outrigger-sea");
   const postject = resolve(cache, "node_modules/postject/dist/cli.js");
-  const candidates = [process.env.OUTRIGGER_SEA_NODE, nodeIn(resolve(REPO, ".ci/node22")), nodeIn(cache)];
-  let node = candidates.find((p) => p && existsSync(p));
-  const missing = [...(node ? [] : [NODE_PACKAGE]), ...(existsSync(postject) ? [] : [POSTJECT_PACKAGE])];
-  if (missing.length > 0) {
+  const cached = nodeIn(cache);
+  const outside = [process.env.OUTRIGGER_SEA_NODE, nodeIn(resolve(REPO, ".ci/node22"))].find(
+    (p) => p && existsSync(p),
+  );
+  if (!existsSync(postject) || !(outside || existsSync(cached))) {
+    // One install names everything the cache must hold: npm prunes from the prefix what an install
+    // does not name, so installing postject alone used to remove a cached Node.
     mkdirSync(cache, { recursive: true });
     execFileSync(
       "npm",
-      ["install", "--prefix", cache, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", ...missing],
+      [
+        "install",
+        "--prefix",
+        cache,
+        "--no-save",
+        "--no-package-lock",
+        "--no-audit",
+        "--no-fund",
+        POSTJECT_PACKAGE,
+        ...(outside ? [] : [NODE_PACKAGE]),
+      ],
       { stdio: ["ignore", "ignore", "inherit"] },
     );
-    node ??= nodeIn(cache);
   }
-  return { node, postject };
+  return { node: outside ?? cached, postject };
 }
 
 /** Builds OUT from dist/cli/index.cjs; returns what happened, in one line. */
