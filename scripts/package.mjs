@@ -3,8 +3,10 @@
 // `npm run build`. The zips are deterministic (sorted entries, fixed timestamps, fixed compression),
 // so the same bundle always gives the same bytes and Terraform's source hashes only change with the
 // code: pass them to the Terraform modules as `source_zip` (gcp) and `package_path` (aws). A zip holds
-// every file of its folder: besides index.js, the files it loads on demand with a relative require
-// (handlebars-compiler.js, for templates a config brings), which must be there.
+// every file of its folder: index.js, the loader; bundle.js, the handler it loads; the code caches
+// the build made for it (bundle.*.cache, optional: a runtime without one compiles the bundle); and
+// the files the bundle loads on demand with a relative require (handlebars-compiler.js, for
+// templates a config brings), which must be there.
 //
 // It also builds dist/outrigger-linux-x64, the CLI as one executable (see sea.mjs). `--zips` or
 // `--sea` builds only that part.
@@ -17,8 +19,8 @@ const only = process.argv.slice(2);
 const wants = (part) => only.length === 0 || only.includes(`--${part}`);
 
 const BUNDLES = [
-  { dir: "dist/gcp", out: "dist/outrigger-gcp.zip", needs: ["index.js", "package.json"] },
-  { dir: "dist/aws", out: "dist/outrigger-aws.zip", needs: ["index.js"] },
+  { dir: "dist/gcp", out: "dist/outrigger-gcp.zip", needs: ["index.js", "bundle.js", "package.json"] },
+  { dir: "dist/aws", out: "dist/outrigger-aws.zip", needs: ["index.js", "bundle.js"] },
 ];
 
 // 1980-01-01 00:00, the earliest DOS date: no build time leaks into the archive.
@@ -101,15 +103,19 @@ let failed = false;
 for (const { dir, out, needs } of wants("zips") ? BUNDLES : []) {
   const missing = needs.filter((f) => !existsSync(join(dir, f)));
   if (missing.length === 0)
-    missing.push(...requiredFiles(join(dir, "index.js")).filter((f) => !existsSync(join(dir, f))));
+    missing.push(...requiredFiles(join(dir, "bundle.js")).filter((f) => !existsSync(join(dir, f))));
   if (missing.length > 0) {
     console.error(`${dir}: ${missing.join(", ")} missing; run npm run build first`);
     failed = true;
     continue;
   }
-  const buf = zip(files(dir), dir);
+  const all = files(dir);
+  const buf = zip(all, dir);
   writeFileSync(out, buf);
-  console.log(`${out}  ${(buf.length / 1024).toFixed(1)} KB`);
+  // Which runtimes start from a code cache is worth seeing where the zip is made (a build without
+  // Node 22 at hand makes none for it).
+  const caches = all.map((p) => /^bundle\.(.+)\.cache$/.exec(relative(dir, p))?.[1]).filter(Boolean);
+  console.log(`${out}  ${(buf.length / 1024).toFixed(1)} KB  code caches: ${caches.join(", ") || "none"}`);
 }
 if (wants("sea")) {
   const sea = buildSea();
