@@ -231,8 +231,8 @@ await Promise.all(
 // The code caches: one per deploy runtime (Node 22 and 24, what both clouds run), each made by that
 // runtime answering a warm-up admission (functions/shared/code-cache-warm.ts): the Node running the
 // build (CI runs it on Node 22), $OUTRIGGER_CACHE_NODE, and .ci/node22 and .ci/node24 (.ci/run
-// installs them). A runtime without one (another Node, Lambda's heap flags, arm64) loads the bundle
-// without, at the cost of one missing file. V8 checks a cache's version and flags but of the source
+// installs them). A runtime without one (another Node, arm64) loads the bundle without, at the cost
+// of one missing file; one with other V8 flags (Lambda's heap sizes) has V8 reject it. V8 checks a cache's version and flags but of the source
 // only its length, so every build first removes the caches of the bundles it replaced.
 await build({
   ...common,
@@ -253,7 +253,7 @@ const cacheNodes = [
 for (const { dir, cloud } of handlerDirs) {
   for (const f of readdirSync(dir)) if (/^bundle\..*\.cache$/.test(f)) rmSync(`${dir}/${f}`);
   for (const node of cacheNodes)
-    execFileSync(node, ["--random-seed=1", "dist/.build/code-cache-warm.cjs", dir, cloud, ""], {
+    execFileSync(node, ["--random-seed=1", "dist/.build/code-cache-warm.cjs", dir, cloud], {
       // The warm-up's log lines are not the build's; a failure's message carries its stderr.
       stdio: ["ignore", "ignore", "pipe"],
       env: { PATH: process.env.PATH },

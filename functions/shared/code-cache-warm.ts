@@ -5,17 +5,17 @@ import { bundleScript, cacheFile, readBundle, runBundle, sealCache } from "./cod
 
 /**
  * Makes a handler folder's code cache (see code-cache.ts), run by the build in a fresh Node per
- * runtime: `node [flags] --random-seed=1 warm.cjs <folder> <aws|gcp> "<flags>"`. It loads the
+ * runtime: `node --random-seed=1 warm.cjs <folder> <aws|gcp>`. It loads the
  * bundle as the loader does, answers one admission through the cloud's own entry (the built-in
  * config, as the build's environment is cleared), and writes the cache of everything compiled by
- * then under the name a runtime with `flags` looks for. --random-seed is the one V8 flag left out
+ * then under the name this runtime looks for. --random-seed is the one V8 flag left out
  * of the cache's check; fixing it makes the cache the same bytes on every build, as the deploy zips
  * must be.
  */
 
-const [dirArg, cloud, flags = ""] = process.argv.slice(2);
+const [dirArg, cloud] = process.argv.slice(2);
 if (!dirArg || (cloud !== "aws" && cloud !== "gcp")) {
-  process.stderr.write("usage: warm.cjs <folder> <aws|gcp> [flags]\n");
+  process.stderr.write("usage: warm.cjs <folder> <aws|gcp>\n");
   process.exit(2);
 }
 const dir = resolve(dirArg);
@@ -113,8 +113,5 @@ admit().then((status) => {
     process.stderr.write(`the warm-up admission answered ${status}\n`);
     process.exit(1);
   }
-  writeFileSync(
-    join(dir, cacheFile(undefined, undefined, flags)),
-    sealCache(source, script.createCachedData()),
-  );
+  writeFileSync(join(dir, cacheFile()), sealCache(source, script.createCachedData()));
 });

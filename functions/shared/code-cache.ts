@@ -9,10 +9,12 @@ import { Script } from "node:vm";
  * cold start neither parses the bundle nor compiles the functions of its first admission (on Node
  * 22 that was most of the first admission's time, the Handlebars template's block functions first).
  *
- * V8 takes a cache only from its own version and with the same V8 flags (Lambda's runtime passes
- * heap sizes that follow the function's memory; another Node, another architecture); otherwise it
- * rejects it and compiles the source as if there were none. Each cache is named by cacheFile() of
- * the runtime it was made for, so a runtime with none of its own reads no file at all.
+ * V8 takes a cache only from its own version and with the same V8 flags; otherwise it rejects it
+ * and compiles the source as if there were none. A cache is named by the architecture and V8
+ * version it was made on (cacheFile), so another Node or an arm64 instance reads no file at all;
+ * flags are left to V8's own check, as Node's command line mixes them with its own options (`-e`,
+ * `--require`) that do not matter. Lambda's runtime passes heap sizes that follow the function's
+ * memory, so there a cache made without them is read and rejected (about half a millisecond).
  *
  * What V8 does not check: of the source, only its length, and of the cache, nothing (release builds
  * skip its checksum): a corrupt cache can crash the process or run other code, and so can a cache
@@ -24,20 +26,9 @@ import { Script } from "node:vm";
 export const BUNDLE = "bundle.js";
 const DIGEST_BYTES = 32;
 
-/** The cache file for the running process (or for the given V8 version, arch and flags). */
-export function cacheFile(
-  v8 = process.versions.v8,
-  arch: string = process.arch,
-  flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" "),
-): string {
-  return `bundle.${arch}-${v8.replace(/[^\w.-]/g, "_")}-${fnv1a(flags.trim())}.cache`;
-}
-
-/** 32-bit FNV-1a in hex: a file name for a flag list. */
-function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, "0");
+/** The cache file for the running process, or for the given V8 version and architecture. */
+export function cacheFile(v8 = process.versions.v8, arch: string = process.arch): string {
+  return `bundle.${arch}-${v8.replace(/[^\w.-]/g, "_")}.cache`;
 }
 
 export function readBundle(dir: string): Buffer {
