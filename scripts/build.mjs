@@ -210,7 +210,9 @@ await Promise.all([
 ]);
 
 // Each handler folder's index.js (what Lambda and functions-framework load) is a loader for its
-// bundle.js that hands V8 the code cache made below (functions/shared/code-cache.ts).
+// bundle.js that hands V8 the code cache made below (functions/shared/code-cache.ts). Its footer,
+// never run, is the re-export cjs-module-lexer follows to find the bundle's named exports
+// (`handler`, `inject`) when a runtime loads index.js with import() rather than require().
 const handlerDirs = entries.filter((e) => e.handler).map((e) => ({ dir: dirname(e.out), cloud: e.cloud }));
 await Promise.all(
   handlerDirs.map(({ dir }) =>
@@ -224,6 +226,7 @@ await Promise.all(
       },
       outfile: `${dir}/index.js`,
       minify: true,
+      footer: { js: '0 && (module.exports = require("./bundle.js"));' },
     }),
   ),
 );

@@ -6,7 +6,7 @@
 // every file of its folder: index.js, the loader; bundle.js, the handler it loads; the code caches
 // the build made for it (bundle.*.cache, optional: a runtime without one compiles the bundle); and
 // the files the bundle loads on demand with a relative require (handlebars-compiler.js, for
-// templates a config brings), which must be there.
+// templates a config brings), which must be there, as must bundle.js (index.js names it so).
 //
 // It also builds dist/outrigger-linux-x64, the CLI as one executable (see sea.mjs). `--zips` or
 // `--sea` builds only that part.
@@ -19,8 +19,8 @@ const only = process.argv.slice(2);
 const wants = (part) => only.length === 0 || only.includes(`--${part}`);
 
 const BUNDLES = [
-  { dir: "dist/gcp", out: "dist/outrigger-gcp.zip", needs: ["index.js", "bundle.js", "package.json"] },
-  { dir: "dist/aws", out: "dist/outrigger-aws.zip", needs: ["index.js", "bundle.js"] },
+  { dir: "dist/gcp", out: "dist/outrigger-gcp.zip", needs: ["index.js", "package.json"] },
+  { dir: "dist/aws", out: "dist/outrigger-aws.zip", needs: ["index.js"] },
 ];
 
 // 1980-01-01 00:00, the earliest DOS date: no build time leaks into the archive.
@@ -40,9 +40,18 @@ function files(dir) {
   return out;
 }
 
-/** The files next to a bundle that it requires (`require("./x.js")`). */
-function requiredFiles(bundle) {
-  return [...readFileSync(bundle, "utf8").matchAll(/\brequire\("\.\/([^"]+)"\)/g)].map((m) => m[1]);
+/** The files next to a bundle that it requires (`require("./x.js")`), and those they require. */
+function requiredFiles(dir, file) {
+  const found = new Set();
+  const visit = (f) => {
+    for (const [, name] of readFileSync(join(dir, f), "utf8").matchAll(/\brequire\("\.\/([^"]+)"\)/g)) {
+      if (found.has(name)) continue;
+      found.add(name);
+      if (existsSync(join(dir, name))) visit(name);
+    }
+  };
+  visit(file);
+  return [...found];
 }
 
 /** A zip (PKWARE APPNOTE 6.3, no zip64) of the given files, named relative to `base`. */
@@ -103,7 +112,7 @@ let failed = false;
 for (const { dir, out, needs } of wants("zips") ? BUNDLES : []) {
   const missing = needs.filter((f) => !existsSync(join(dir, f)));
   if (missing.length === 0)
-    missing.push(...requiredFiles(join(dir, "bundle.js")).filter((f) => !existsSync(join(dir, f))));
+    missing.push(...requiredFiles(dir, "index.js").filter((f) => !existsSync(join(dir, f))));
   if (missing.length > 0) {
     console.error(`${dir}: ${missing.join(", ")} missing; run npm run build first`);
     failed = true;

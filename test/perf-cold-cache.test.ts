@@ -146,6 +146,21 @@ describe.each(["aws", "gcp"] as const)("the %s handler folder's code cache", (cl
     expect(answer(built, cloud)).toEqual(reference);
   });
 
+  it("exports the handler by name to import() as to require()", () => {
+    const name = cloud === "aws" ? "handler" : "inject";
+    const r = spawnSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `const m = await import(${JSON.stringify(join(built, "index.js"))});
+         process.stderr.write("RESULT " + typeof m.${name} + " " + (m.${name} === m.default.${name}) + "\\n");`,
+      ],
+      { encoding: "utf8", env: { PATH: process.env.PATH, ...ENV } },
+    );
+    expect(r.stderr).toContain("RESULT function true");
+  });
+
   it.runIf(DEPLOY_NODE)(
     "answers the same on the deploy runtime, from the cache the build made for it",
     () => {

@@ -63,22 +63,20 @@ describe("scripts/package.mjs", () => {
     const dir = join(work, "ok");
     mkdirSync(join(dir, "dist/gcp"), { recursive: true });
     mkdirSync(join(dir, "dist/aws/sub"), { recursive: true });
-    writeFileSync(join(dir, "dist/gcp/index.js"), 'require("./bundle.js");\n');
-    writeFileSync(join(dir, "dist/gcp/bundle.js"), "exports.inject = () => {};\n".repeat(50));
+    writeFileSync(join(dir, "dist/gcp/index.js"), "exports.inject = () => {};\n".repeat(50));
     writeFileSync(join(dir, "dist/gcp/package.json"), '{"main":"index.js"}\n');
-    writeFileSync(join(dir, "dist/aws/index.js"), 'require("./bundle.js");\n');
-    writeFileSync(join(dir, "dist/aws/bundle.js"), "exports.handler = async () => ({});\n");
+    writeFileSync(join(dir, "dist/aws/index.js"), "exports.handler = async () => ({});\n");
     writeFileSync(join(dir, "dist/aws/sub/x.txt"), "é\n");
     const first = run(dir);
     expect(first.status, first.out).toBe(0);
     const gcp = readFileSync(join(dir, "dist/outrigger-gcp.zip"));
     const aws = readFileSync(join(dir, "dist/outrigger-aws.zip"));
     const gcpEntries = unzip(gcp);
-    expect([...gcpEntries.keys()]).toEqual(["bundle.js", "index.js", "package.json"]);
-    expect(gcpEntries.get("bundle.js")?.data.toString()).toBe("exports.inject = () => {};\n".repeat(50));
+    expect([...gcpEntries.keys()]).toEqual(["index.js", "package.json"]);
+    expect(gcpEntries.get("index.js")?.data.toString()).toBe("exports.inject = () => {};\n".repeat(50));
     expect(gcpEntries.get("index.js")?.mode).toBe(0o100644);
     const awsEntries = unzip(aws);
-    expect([...awsEntries.keys()]).toEqual(["bundle.js", "index.js", "sub/x.txt"]);
+    expect([...awsEntries.keys()]).toEqual(["index.js", "sub/x.txt"]);
     expect(awsEntries.get("sub/x.txt")?.data.toString()).toBe("é\n");
     // Deterministic: a second run (later mtimes) writes identical bytes.
     expect(run(dir).status).toBe(0);
@@ -90,10 +88,23 @@ describe("scripts/package.mjs", () => {
     const dir = join(work, "missing");
     mkdirSync(join(dir, "dist/aws"), { recursive: true });
     writeFileSync(join(dir, "dist/aws/index.js"), "");
-    writeFileSync(join(dir, "dist/aws/bundle.js"), 'require("./yaml.js");\n');
     const r = run(dir);
     expect(r.status).toBe(1);
-    expect(r.out).toContain("dist/gcp: index.js, bundle.js, package.json missing; run npm run build first");
+    expect(r.out).toContain("dist/gcp: index.js, package.json missing; run npm run build first");
+  });
+
+  it("fails, naming them, when a file the loader requires, or one the bundle requires, is missing", () => {
+    const dir = join(work, "required");
+    mkdirSync(join(dir, "dist/gcp"), { recursive: true });
+    mkdirSync(join(dir, "dist/aws"), { recursive: true });
+    writeFileSync(join(dir, "dist/gcp/index.js"), '0 && (module.exports = require("./bundle.js"));\n');
+    writeFileSync(join(dir, "dist/gcp/package.json"), "{}\n");
+    writeFileSync(join(dir, "dist/aws/index.js"), '0 && (module.exports = require("./bundle.js"));\n');
+    writeFileSync(join(dir, "dist/aws/bundle.js"), 'require("./yaml.js"); require("./go-engine.js");\n');
+    writeFileSync(join(dir, "dist/aws/go-engine.js"), 'require("./yaml.js");\n');
+    const r = run(dir);
+    expect(r.status).toBe(1);
+    expect(r.out).toContain("dist/gcp: bundle.js missing; run npm run build first");
     expect(r.out).toContain("dist/aws: yaml.js missing; run npm run build first");
   });
 });
