@@ -5,12 +5,11 @@ import { bundleScript, cacheFile, readBundle, runBundle, sealCache } from "./cod
 
 /**
  * Makes a handler folder's code cache (see code-cache.ts), run by the build in a fresh Node per
- * runtime: `node --random-seed=1 warm.cjs <folder> <aws|gcp>`. It loads the
- * bundle as the loader does, answers one admission through the cloud's own entry (the built-in
- * config, as the build's environment is cleared), and writes the cache of everything compiled by
- * then under the name this runtime looks for. --random-seed is the one V8 flag left out
- * of the cache's check; fixing it makes the cache the same bytes on every build, as the deploy zips
- * must be.
+ * runtime: `node --random-seed=1 warm.cjs <folder> <aws|gcp>`. It loads the bundle as the loader
+ * does, answers one admission through the cloud's own entry (the built-in config, as the build's
+ * environment is cleared), and writes the cache of everything compiled by then under the name this
+ * runtime looks for. V8 leaves --random-seed out of a cache's check of the flags; fixing it makes
+ * the cache the same bytes on every build, as the deploy zips must be.
  */
 
 const [dirArg, cloud] = process.argv.slice(2);

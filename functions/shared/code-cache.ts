@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Script } from "node:vm";
+import { constants, Script } from "node:vm";
 
 /**
  * A handler folder's entry (index.js) is a loader for its bundle (BUNDLE, beside it) that hands V8
@@ -37,11 +37,13 @@ export function readBundle(dir: string): Buffer {
 
 /**
  * The bundle as one script, wrapped as Node's CommonJS loader wraps a module: a cache is for this
- * exact text, so the build and the loader both go through here.
+ * exact text, so the build and the loader both go through here. An import() in it would load as
+ * from a module of its own (the bundles have none today).
  */
 export function bundleScript(dir: string, source: Buffer, cachedData?: Buffer): Script {
   return new Script(`(function (exports, require, module, __filename, __dirname) {${source.toString()}\n})`, {
     filename: join(dir, BUNDLE),
+    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     ...(cachedData ? { cachedData } : {}),
   });
 }
