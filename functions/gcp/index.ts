@@ -1,5 +1,6 @@
 import type { HttpFunction } from "@google-cloud/functions-framework";
 import { appFromEnv } from "../shared/bootstrap.ts";
+import { fdSink } from "../shared/fd-sink.ts";
 import { configureLogs } from "../shared/log.ts";
 import { frontFunctionsFramework } from "./front.ts";
 
@@ -11,7 +12,7 @@ import { frontFunctionsFramework } from "./front.ts";
 // Express, which functions-framework builds its server on after loading this module, prints stack
 // traces in error pages unless NODE_ENV is production; a webhook must never show one.
 process.env.NODE_ENV = "production";
-configureLogs({ format: "gcp" });
+configureLogs({ format: "gcp", sink: fdSink(2) });
 
 // Config and tokens load at cold start, while the platform is still starting the instance.
 const app = appFromEnv(process.env);

@@ -92,6 +92,21 @@ describe("scripts/package.mjs", () => {
     expect(r.status).toBe(1);
     expect(r.out).toContain("dist/gcp: index.js, package.json missing; run npm run build first");
   });
+
+  it("fails, naming them, when a file the loader requires, or one the bundle requires, is missing", () => {
+    const dir = join(work, "required");
+    mkdirSync(join(dir, "dist/gcp"), { recursive: true });
+    mkdirSync(join(dir, "dist/aws"), { recursive: true });
+    writeFileSync(join(dir, "dist/gcp/index.js"), '0 && (module.exports = require("./bundle.js"));\n');
+    writeFileSync(join(dir, "dist/gcp/package.json"), "{}\n");
+    writeFileSync(join(dir, "dist/aws/index.js"), '0 && (module.exports = require("./bundle.js"));\n');
+    writeFileSync(join(dir, "dist/aws/bundle.js"), 'require("./yaml.js"); require("./go-engine.js");\n');
+    writeFileSync(join(dir, "dist/aws/go-engine.js"), 'require("./yaml.js");\n');
+    const r = run(dir);
+    expect(r.status).toBe(1);
+    expect(r.out).toContain("dist/gcp: bundle.js missing; run npm run build first");
+    expect(r.out).toContain("dist/aws: yaml.js missing; run npm run build first");
+  });
 });
 
 /** Runs a command to its end; the result, whatever the status. */
