@@ -1,7 +1,8 @@
 // `npm run bench`: warm latency of one admission through the core (decode → decide → render → merge →
 // patch → response), as medians and p99s over many runs. Numbers go to BENCHMARKS.md by hand, with the
 // date and the machine; tests never assert timings.
-import { readFileSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { cpus } from "node:os";
 import { resolve } from "node:path";
 import { parse } from "yaml";
@@ -9,9 +10,10 @@ import { admit } from "../core/admission/admit.ts";
 import { defaultEngine, type Engine, loadEngine } from "../core/engine.ts";
 import type { JsonObject } from "../core/json.ts";
 import { forgetBaselines } from "../core/render/render.ts";
+import { cacheFile } from "../functions/shared/code-cache.ts";
 import { reviewFor } from "../test/helpers/fixtures.ts";
 import { corpusRows } from "./corpus.ts";
-import { bundleSizes, coldStart, loopback, type Stats } from "./handlers.ts";
+import { bundleSizes, coldStart, deployNode, loopback, type Stats } from "./handlers.ts";
 
 const SHARED = resolve(process.cwd(), "../shared");
 
@@ -179,13 +181,25 @@ async function main(): Promise<void> {
   ])
     console.log(`| ${file} (loaded on demand) | ${statSync(file).size} |`);
 
-  const cold = coldStart();
-  console.log("\n| cold start (fresh process, median of 10) | ms |\n|---|---|");
-  console.log(`| bare node -e 0 | ${cold.bare.median.toFixed(1)} |`);
-  console.log(`| load dist/aws bundle + first admission | ${cold.aws.median.toFixed(1)} |`);
-  console.log(`| added by Outrigger | ${cold.added.toFixed(1)} |`);
-  console.log(`| inside the process: require the bundle | ${cold.load.median.toFixed(1)} |`);
-  console.log(`| inside the process: first admission | ${cold.first.median.toFixed(1)} |`);
+  const nodes = [process.execPath, deployNode()].filter(
+    (n, i, all): n is string => n !== undefined && all.indexOf(n) === i,
+  );
+  for (const node of nodes) {
+    const version = execFileSync(node, ["--version"], { encoding: "utf8" }).trim();
+    const v8 = execFileSync(node, ["-p", "process.versions.v8"], { encoding: "utf8" }).trim();
+    const cache = existsSync(`dist/aws/${cacheFile(v8)}`)
+      ? "a code cache the build made for this Node is read"
+      : "no code cache for this Node";
+    const cold = coldStart(10, node);
+    console.log(
+      `\n| cold start on Node ${version} (fresh process, median of 10; ${cache}) | ms |\n|---|---|`,
+    );
+    console.log(`| bare node -e 0 | ${cold.bare.median.toFixed(1)} |`);
+    console.log(`| load dist/aws + first admission | ${cold.aws.median.toFixed(1)} |`);
+    console.log(`| added by Outrigger | ${cold.added.toFixed(1)} |`);
+    console.log(`| inside the process: require the bundle | ${cold.load.median.toFixed(1)} |`);
+    console.log(`| inside the process: first admission | ${cold.first.median.toFixed(1)} |`);
+  }
 }
 
 main().catch((e) => {

@@ -275,8 +275,8 @@ data "archive_file" "source" {
 
   lifecycle {
     precondition {
-      condition     = fileexists("${local.source_dir}/index.js")
-      error_message = "The Lambda bundle (index.js) is not in source_dir; run `npm run build` in the Outrigger repository, or set package_path."
+      condition     = fileexists("${local.source_dir}/index.js") && fileexists("${local.source_dir}/bundle.js")
+      error_message = "The Lambda bundle (index.js and bundle.js) is not in source_dir; run `npm run build` in the Outrigger repository, or set package_path."
     }
   }
 }

@@ -30,7 +30,7 @@ variable "permissions_boundary" {
 # ---------------------------------------------------------------------------------------------------
 
 variable "source_dir" {
-  description = "The built Lambda bundle (index.js), zipped by the archive provider. Null means dist/aws of this repository; run `npm run build` first."
+  description = "The built Lambda bundle (index.js and bundle.js), zipped by the archive provider. Null means dist/aws of this repository; run `npm run build` first."
   type        = string
   default     = null
 }

@@ -187,8 +187,8 @@ data "archive_file" "source" {
 
   lifecycle {
     precondition {
-      condition     = fileexists("${local.source_dir}/index.js") && fileexists("${local.source_dir}/package.json")
-      error_message = "The GCP bundle (index.js and package.json) is not in source_dir; run `npm run build` in the Outrigger repository, or set source_zip."
+      condition     = fileexists("${local.source_dir}/index.js") && fileexists("${local.source_dir}/bundle.js") && fileexists("${local.source_dir}/package.json")
+      error_message = "The GCP bundle (index.js, bundle.js and package.json) is not in source_dir; run `npm run build` in the Outrigger repository, or set source_zip."
     }
   }
 }

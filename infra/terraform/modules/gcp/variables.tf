@@ -40,7 +40,7 @@ variable "enable_apis" {
 # ---------------------------------------------------------------------------------------------------
 
 variable "source_dir" {
-  description = "The built GCP bundle (index.js and package.json), zipped by the archive provider. Null means dist/gcp of this repository; run `npm run build` first."
+  description = "The built GCP bundle (index.js, bundle.js and package.json), zipped by the archive provider. Null means dist/gcp of this repository; run `npm run build` first."
   type        = string
   default     = null
 }
