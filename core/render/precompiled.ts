@@ -99,8 +99,7 @@ export function unlessBlock(
   inverse: ProgramFn | undefined,
   data: unknown,
 ): string {
-  step();
-  return charged(truthy(value) ? run(inverse, container, context, data) : run(fn, container, context, data));
+  return ifBlock(context, !truthy(value), container, fn, inverse, data);
 }
 
 export function letBlock(context: unknown, hash: object, container: Container, fn: ProgramFn, data: unknown) {
