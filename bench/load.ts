@@ -213,8 +213,10 @@ async function paced(url: URL, captured: string, arrivals: Arrivals, title: stri
   const cpuBefore = process.cpuUsage();
   const eluBefore = performance.eventLoopUtilization();
 
-  // Connections opened: a pool that keeps its sockets alive opens about LOAD_SOCKETS of them.
-  const sockets = new Set<object>();
+  // Connections opened: a pool that keeps its sockets alive opens about LOAD_SOCKETS of them. A weak
+  // set, so closed sockets (a timeout closes one) are not kept alive by the counting.
+  const sockets = new WeakSet<object>();
+  let opened = 0;
   const finished = new Promise<void>((done, fail) => {
     pacer.once("error", fail);
     const settle = (k: number, ok: boolean) => {
@@ -265,7 +267,11 @@ async function paced(url: URL, captured: string, arrivals: Arrivals, title: stri
       req.on("error", () => once(false));
       // A response cut off mid-body may close without an error; after an answer, "end" came first.
       req.on("close", () => once(false));
-      req.once("socket", (socket) => sockets.add(socket));
+      req.once("socket", (socket) => {
+        if (sockets.has(socket)) return;
+        sockets.add(socket);
+        opened++;
+      });
       req.end(body);
       // The next body is built now, between sends, rather than when it is due.
       if (k + 1 < n) nextBody = mix.next();
@@ -296,7 +302,7 @@ async function paced(url: URL, captured: string, arrivals: Arrivals, title: stri
   const behind = late / n > 0.01;
   const note =
     `${title}: ${n} scheduled, ${errors} errors of which ${timedOut} unanswered after ${REQUEST_TIMEOUT_MS / 1000} s; generator lag (send − schedule) p50 ${lagAt(0.5)} ms, p99 ${lagAt(0.99)} ms, max ${lagAt(1)} ms; ` +
-    `${late} (${((late / n) * 100).toFixed(1)}%) sent over ${LATE_MS} ms late; ${sockets.size} connections opened; generator CPU ${cpuShare.toFixed(0)}% of its core, ` +
+    `${late} (${((late / n) * 100).toFixed(1)}%) sent over ${LATE_MS} ms late; ${opened} connections opened; generator CPU ${cpuShare.toFixed(0)}% of its core, ` +
     `event loop ${(elu * 100).toFixed(0)}% busy; ` +
     (behind
       ? "FELL BEHIND its schedule: its lag is in the latencies above (latency counts from the schedule)"
