@@ -29,7 +29,7 @@ import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import autocannon from "autocannon";
 import type { JsonObject } from "../core/json.ts";
-import { distinctReview } from "./handlers.ts";
+import { distinctReview, replicaReview } from "./handlers.ts";
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const RATE = Number(process.env.LOAD_RATE ?? 2000);
@@ -39,7 +39,8 @@ const SOCKETS = Number(process.env.LOAD_SOCKETS ?? CONNECTIONS);
 const WARMUP_SECONDS = 10;
 /**
  * The share of distinct pods (own name, labels, annotations: no memory can answer them), the rest
- * replicas (the captured request again), as a cluster rolling out and scaling sees them.
+ * replicas (the captured pod as a ReplicaSet creates it, again and again: handlers.ts replicaReview),
+ * as a cluster rolling out and scaling sees them.
  */
 const DISTINCT = Number(process.env.LOAD_DISTINCT ?? 0.2);
 /**
@@ -68,13 +69,14 @@ function mixedBodies(captured: string): Mix {
   // Each run names its pods apart from the runs before (the server remembers across runs).
   const runId = `r${++runs}`;
   const base = JSON.parse(captured) as JsonObject;
+  const replica = replicaReview(base);
   const counts = { total: 0, distinct: 0 };
   let n = 0;
   let owed = 0;
   const next = () => {
     counts.total++;
     owed += DISTINCT;
-    if (owed < 1) return captured;
+    if (owed < 1) return replica;
     owed -= 1;
     n++;
     counts.distinct++;
@@ -374,7 +376,7 @@ async function main() {
   console.log(
     `load: node ${process.version}, ${SECONDS} s per run after ${WARMUP_SECONDS} s of warm-up; server (one process, one thread)` +
       (pin ? " pinned to core 0, load generators pinned to core 1" : " and load generators unpinned") +
-      `; no pipelining; mix: ${Math.round(DISTINCT * 100)}% distinct pods (no memory hit), ${Math.round((1 - DISTINCT) * 100)}% replicas (the captured request again)`,
+      `; no pipelining; mix: ${Math.round(DISTINCT * 100)}% distinct pods (no memory hit), ${Math.round((1 - DISTINCT) * 100)}% replicas (the captured pod with generateName, again)`,
   );
   const even = `paced ${RATE}/s even`;
   const poisson = `paced ${RATE}/s Poisson`;
