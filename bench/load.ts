@@ -21,10 +21,10 @@
 // Latency runs from the time a request was scheduled, not from when it was sent, so a stalled
 // server (or a late generator) shows in the percentiles instead of thinning the arrivals.
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
-import { availableParallelism } from "node:os";
-import { resolve } from "node:path";
+import { availableParallelism, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import autocannon from "autocannon";
@@ -324,21 +324,37 @@ function startServer(pin: boolean): Promise<{ url: string; pid: number; stop: ()
   const node = [process.execPath, resolve("dist/cli/index.cjs"), "serve", "--port", "0"];
   // taskset execs node in its own process, so the child's pid is the server's.
   const [command, ...args] = pin ? ["taskset", "-c", "0", ...node] : node;
-  const child = spawn(command as string, args, { stdio: ["ignore", "ignore", "pipe"] });
+  // The server's log lines (one per admission) go to a file: through a pipe this process would have to
+  // keep reading them on the generator's core, and a pipe it falls behind on stalls the server's writes.
+  const dir = mkdtempSync(join(tmpdir(), "outrigger-load-"));
+  const logFile = join(dir, "server.log");
+  const fd = openSync(logFile, "w");
+  const child = spawn(command as string, args, { stdio: ["ignore", "ignore", fd] });
+  closeSync(fd);
+  const stop = () => {
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  };
   return new Promise((done, fail) => {
-    let seen = "";
-    const onData = (chunk: Buffer) => {
-      seen += chunk.toString("utf8");
-      const m = /"url":"(http:\/\/[^"]+)\/inject"/.exec(seen);
-      if (m?.[1]) {
-        // Admission log lines are not read from here on; drain them so the pipe never blocks the server.
-        child.stderr.off("data", onData);
-        child.stderr.resume();
-        done({ url: m[1], pid: child.pid ?? 0, stop: () => child.kill() });
-      }
+    const started = Date.now();
+    let settled = false;
+    const failWith = (why: string) => {
+      clearInterval(poll);
+      if (settled) return;
+      settled = true;
+      const seen = readFileSync(logFile, "utf8").slice(0, 2000);
+      stop();
+      fail(new Error(`${why}: ${seen}`));
     };
-    child.stderr.on("data", onData);
-    child.once("exit", (code) => fail(new Error(`server exited ${code}: ${seen}`)));
+    const poll = setInterval(() => {
+      const m = /"url":"(http:\/\/[^"]+)\/inject"/.exec(readFileSync(logFile, "utf8"));
+      if (m?.[1]) {
+        clearInterval(poll);
+        settled = true;
+        done({ url: m[1], pid: child.pid ?? 0, stop });
+      } else if (Date.now() - started > 10_000) failWith("server did not start within 10 s");
+    }, 20);
+    child.once("exit", (code) => failWith(`server exited ${code}`));
   });
 }
 
