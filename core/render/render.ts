@@ -68,10 +68,11 @@ function parseRendered(name: string, template: Template, text: string): Result<J
     // A structure seen for the first time is only marked: most such texts are of pods never seen
     // again. Seen a second time in a row (same template, same line count), a copy is kept.
     const keep = slot !== undefined && slot.value === undefined;
+    // Weighed at twice its text: the lines and the Sites are held beside the value.
     memo.remember(
       key,
       { lines: read.lines, sites: read.sites, value: keep ? clone(read.value) : undefined },
-      text.length,
+      2 * text.length,
     );
   }
   return ok(read.value);
