@@ -121,9 +121,10 @@ function captured(): JsonObject {
  * its own, an owner), which the API server sends again for every replica. The captured pod is a
  * bare one with its own name (`kubectl create`), which no cluster sends twice.
  */
-export function replicaReview(base: JsonObject): string {
+export function replicaReview(base: JsonObject, tokenSuffix?: string): string {
   const review = structuredClone(base);
   const pod = (review.request as JsonObject).object as JsonObject;
+  if (tokenSuffix !== undefined) renameTokenVolume(pod, `kube-api-access-${tokenSuffix}`);
   const meta = (pod.metadata ?? {}) as JsonObject;
   pod.metadata = meta;
   meta.generateName = `${String(meta.name ?? "pod")}-7d4b9c8f6d-`;
@@ -138,6 +139,24 @@ export function replicaReview(base: JsonObject): string {
     },
   ];
   return JSON.stringify(review);
+}
+
+/**
+ * The API server's ServiceAccount admission, which runs before webhooks, mounts the token as a volume
+ * named `kube-api-access-` and five random characters, a name of its own for every pod: replicas as a
+ * cluster sends them differ in it (with `tokenSuffix`, replicaReview gives each its own).
+ */
+function renameTokenVolume(pod: JsonObject, name: string): void {
+  const spec = (pod.spec ?? {}) as JsonObject;
+  const volumes = (spec.volumes ?? []) as JsonObject[];
+  const token = volumes.find((v) => String(v.name).startsWith("kube-api-access-"));
+  if (!token) return;
+  const old = token.name;
+  token.name = name;
+  for (const field of ["containers", "initContainers"]) {
+    for (const c of (spec[field] ?? []) as JsonObject[])
+      for (const m of (c.volumeMounts ?? []) as JsonObject[]) if (m.name === old) m.name = name;
+  }
 }
 
 export function distinctReview(base: JsonObject, i: number | string): string {
@@ -195,6 +214,8 @@ async function post(url: string, body: string): Promise<number> {
 export interface LoopbackRows {
   floor: Stats;
   replica: Stats;
+  /** Replicas as a cluster sends them: each with its own token volume name (renameTokenVolume). */
+  replicaSent: Stats;
   distinct: Stats;
 }
 
@@ -212,14 +233,25 @@ export async function loopback(engine: Engine = defaultEngine(), n = 2000): Prom
   const replica = replicaReview(base);
   const warm = 200;
   const distinct = Array.from({ length: n + warm }, (_, i) => distinctReview(base, i));
-  const times = { floor: [] as number[], replica: [] as number[], distinct: [] as number[] };
+  // Five characters, as the API server's names: no two requests share one.
+  const sent = Array.from({ length: n + warm }, (_, i) =>
+    replicaReview(base, i.toString(36).padStart(5, "0")),
+  );
+  const times = {
+    floor: [] as number[],
+    replica: [] as number[],
+    sent: [] as number[],
+    distinct: [] as number[],
+  };
   for (let i = 0; i < n + warm; i++) {
     const f = await post(floor.url, replica);
     const r = await post(outrigger.url, replica);
+    const s = await post(outrigger.url, sent[i] as string);
     const d = await post(outrigger.url, distinct[i] as string);
     if (i < warm) continue;
     times.floor.push(f);
     times.replica.push(r);
+    times.sent.push(s);
     times.distinct.push(d);
   }
   floor.close();
@@ -227,6 +259,7 @@ export async function loopback(engine: Engine = defaultEngine(), n = 2000): Prom
   return {
     floor: summarise(times.floor),
     replica: summarise(times.replica),
+    replicaSent: summarise(times.sent),
     distinct: summarise(times.distinct),
   };
 }

@@ -93,7 +93,7 @@ async function loopbackRows(n: number): Promise<void> {
     );
   const ratio = (m: number) => (m / rows.floor.median).toFixed(2);
   console.log(
-    `ratios to the floor: replica ${ratio(rows.replica.median)}, distinct ${ratio(rows.distinct.median)}`,
+    `ratios to the floor: replica ${ratio(rows.replica.median)}, replica with its own token volume ${ratio(rows.replicaSent.median)}, distinct ${ratio(rows.distinct.median)}`,
   );
 }
 
