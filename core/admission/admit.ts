@@ -3,10 +3,10 @@ import { engineForRevision } from "../deployment.ts";
 import type { Engine } from "../engine.ts";
 import { injectPod } from "../inject/pod.ts";
 import { err, isObject, type JsonObject } from "../json.ts";
-import { createPatch } from "../patch/patch.ts";
+import { createPatch, encodeJson } from "../patch/patch.ts";
 import { parsePathEnvs } from "./path-envs.ts";
 import { type Answer, answerKey, recallAnswer, rememberAnswer } from "./repeat.ts";
-import { allowed, denied, encodedPatch, patched } from "./response.ts";
+import { allowed, denied, patched } from "./response.ts";
 import { type AdmissionReviewResponse, decodeReview } from "./review.ts";
 
 /** What happened to one admission, for the handler's structured log line. Carries no pod content. */
@@ -108,8 +108,13 @@ export function admit(
     };
   }
   const ops = createPatch(original, withoutFilledNamespace(injected.value.pod, original));
-  const answer: Answer = { patch: encodedPatch(ops), ops: ops.length, templates: injected.value.templates };
-  if (key !== undefined) rememberAnswer(engine, key, answer);
+  const json = ops.length > 0 ? JSON.stringify(ops) : undefined;
+  const answer: Answer = {
+    patch: json === undefined ? undefined : encodeJson(json),
+    ops: ops.length,
+    templates: injected.value.templates,
+  };
+  if (key !== undefined) rememberAnswer(engine, key, json, answer);
   return {
     review: patched(apiVersion, uid, answer.patch),
     log: answeredLog(log, answer),

@@ -1,4 +1,3 @@
-import { encodePatch, type PatchOperation } from "../patch/patch.ts";
 import type { AdmissionResponse, AdmissionReviewResponse, ReviewVersion } from "./review.ts";
 
 /**
@@ -50,11 +49,6 @@ export function patched(
   const response: AdmissionResponse = { uid, allowed: true, patchType: "JSONPatch", patch };
   base64Patches.set(response, patch);
   return review(apiVersion, response);
-}
-
-/** The operations as `patched` takes them. */
-export function encodedPatch(ops: PatchOperation[]): string | undefined {
-  return ops.length === 0 ? undefined : encodePatch(ops);
 }
 
 /** The patch each response was given by `patched`: base64 from encodePatch, so nothing in it needs escaping. */

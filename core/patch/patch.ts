@@ -90,7 +90,11 @@ function escapePathComponent(key: string): string {
 }
 
 export function encodePatch(ops: PatchOperation[]): string {
-  const json = JSON.stringify(ops);
+  return encodeJson(JSON.stringify(ops));
+}
+
+/** A patch's JSON text as the AdmissionResponse carries it: base64 of its UTF-8. */
+export function encodeJson(json: string): string {
   // ASCII is the same bytes in Latin-1 as in UTF-8, and Latin-1 is a plain copy: most patches are ASCII.
   return Buffer.from(json, NON_ASCII.test(json) ? "utf8" : "latin1").toString("base64");
 }

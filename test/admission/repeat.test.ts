@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { type AdmitResult, admit } from "../../core/admission/admit.ts";
 import type { AdmissionReviewResponse } from "../../core/admission/review.ts";
-import { defaultEngine, type Engine } from "../../core/engine.ts";
+import { defaultEngine, type Engine, loadEngine } from "../../core/engine.ts";
 import type { JsonObject } from "../../core/json.ts";
 import { MEMO_LIMITS } from "../../core/memo.ts";
 import type { Template } from "../../core/render/template.ts";
-import { applyResponse, readShared, reviewFor } from "../helpers/fixtures.ts";
+import { applyResponse, readShared, readSharedJson, reviewFor } from "../helpers/fixtures.ts";
 import { podDocuments, podFromWorkload } from "../helpers/istio-cases.ts";
 import { RELEASES, releaseCorpus } from "../helpers/istio-releases.ts";
 import { type Corpus, engineFor, MASTER } from "../helpers/parity.ts";
@@ -16,8 +16,7 @@ import { type Corpus, engineFor, MASTER } from "../helpers/parity.ts";
 // answer afresh.
 
 /** The default engine with every template counting its renders. */
-function countingEngine(): { engine: Engine; renders: () => number } {
-  const base = defaultEngine();
+function countingEngine(base: Engine = defaultEngine()): { engine: Engine; renders: () => number } {
   let renders = 0;
   const templates = new Map<string, Template>();
   for (const [name, t] of base.templates) {
@@ -100,6 +99,60 @@ describe("remembered answers", () => {
     const again = admit(reviewFor(named), engine, "/inject", { remember: true });
     expect(renders()).toBe(2);
     expect(again.review.response.patch).toBe(first.review.response.patch);
+  });
+
+  /** The captured pod as a ReplicaSet's, its token volume named as the API server names one. */
+  function replica(suffix: string): JsonObject {
+    const sample = readSharedJson("fixtures/apiserver/sample-admissionreview-v1.json") as JsonObject;
+    const p = (sample.request as JsonObject).object as JsonObject;
+    const meta = p.metadata as JsonObject;
+    delete meta.name;
+    delete meta.managedFields;
+    meta.generateName = "demo-5d8f7c9b6-";
+    const text = JSON.stringify(p).replaceAll("kube-api-access-5hlsr", `kube-api-access-${suffix}`);
+    return JSON.parse(text) as JsonObject;
+  }
+  const review = (p: JsonObject, e: Engine, remember: boolean) =>
+    admit(reviewFor(p, { namespace: "inject-v1" }), e, "/inject", { remember }).review;
+
+  it("answers a replica with its own token volume name from memory once a renamed one agreed", () => {
+    const { engine, renders } = countingEngine();
+    review(replica("aaaaa"), engine, true);
+    expect(renders()).toBe(1);
+    // The first other name is answered afresh, and checked against the remembered answer.
+    review(replica("bbbbb"), engine, true);
+    expect(renders()).toBe(2);
+    for (const suffix of ["ccccc", "x7k2p", "aaaaa"]) {
+      const recalled = review(replica(suffix), engine, true);
+      expect(renders(), suffix).toBe(2);
+      const fresh = review(replica(suffix), defaultEngine(), false);
+      expect(withoutUid(recalled), suffix).toBe(withoutUid(fresh));
+      expect(Buffer.from(recalled.response.patch as string, "base64").toString()).toContain(
+        `kube-api-access-${suffix}`,
+      );
+    }
+  });
+
+  it("answers every renamed replica afresh when a template reads the name other than to copy it", () => {
+    const loaded = loadEngine(
+      JSON.stringify({
+        templates: {
+          hashed:
+            'metadata:\n  labels:\n    token: "{{ range .Spec.Volumes }}{{ .Name | sha256sum | trunc 8 }}{{ end }}"\n',
+        },
+        defaultTemplates: ["hashed"],
+      }),
+    );
+    if (!loaded.ok) throw new Error(loaded.error);
+    const { engine, renders } = countingEngine(loaded.value);
+    for (const suffix of ["aaaaa", "bbbbb", "ccccc", "ddddd"]) {
+      const got = review(replica(suffix), engine, true);
+      expect(withoutUid(got), suffix).toBe(withoutUid(review(replica(suffix), engine, false)));
+    }
+    // Every name its own render (the fresh answers above are four more).
+    expect(renders()).toBe(8);
+    review(replica("aaaaa"), engine, true);
+    expect(renders()).toBe(8);
   });
 
   it("does not remember a denial", () => {

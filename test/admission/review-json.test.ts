@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { allowed, denied, encodedPatch, patched, reviewJson } from "../../core/admission/response.ts";
+import { allowed, denied, patched, reviewJson } from "../../core/admission/response.ts";
+import { encodePatch } from "../../core/patch/patch.ts";
 
 // reviewJson pastes the base64 patch in instead of letting JSON.stringify scan it; the text must be
 // exactly JSON.stringify's, for every kind of answer.
 
-const ops = encodedPatch([
+const ops = encodePatch([
   { op: "add", path: "/spec/containers/1", value: { name: "istio-proxy", args: ["a", 'quote " \\ \u2028'] } },
   { op: "replace", path: "/metadata/labels/app", value: "x" },
 ]);
@@ -14,7 +15,7 @@ describe("reviewJson", () => {
     for (const answer of [
       patched("admission.k8s.io/v1", "uid-1", ops),
       patched("admission.k8s.io/v1beta1", 'u"i\\d', ops),
-      patched("admission.k8s.io/v1", "uid-2", encodedPatch([])),
+      patched("admission.k8s.io/v1", "uid-2", undefined),
       allowed("admission.k8s.io/v1", "uid-3"),
       denied("admission.k8s.io/v1", "uid-4", 'no "quotes"\n here'),
     ]) {
