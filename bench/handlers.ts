@@ -144,7 +144,8 @@ export function replicaReview(base: JsonObject, tokenSuffix?: string): string {
 /**
  * The API server's ServiceAccount admission, which runs before webhooks, mounts the token as a volume
  * named `kube-api-access-` and five random characters, a name of its own for every pod: replicas as a
- * cluster sends them differ in it (with `tokenSuffix`, replicaReview gives each its own).
+ * cluster sends them differ in it (with `tokenSuffix`, replicaReview gives each its own;
+ * core/admission/repeat.ts answers them from memory with their own name written in).
  */
 function renameTokenVolume(pod: JsonObject, name: string): void {
   const spec = (pod.spec ?? {}) as JsonObject;

@@ -146,7 +146,7 @@ async function main(): Promise<void> {
     http.replica,
   ]);
   rows.push([
-    "loopback HTTP, built-in templates: a replica as a cluster sends it, its own kube-api-access-xxxxx volume (no answer hit; parse: reread)",
+    "loopback HTTP, built-in templates: a replica as a cluster sends it, its own kube-api-access-xxxxx volume (cache hit after the first two: the answer with its name written in)",
     http.replicaSent,
   ]);
   rows.push(["loopback HTTP, built-in templates: distinct pod (no cache hit)", http.distinct]);
