@@ -7,11 +7,12 @@ import { cpus } from "node:os";
 import { resolve } from "node:path";
 import { parse } from "yaml";
 import { admit } from "../core/admission/admit.ts";
-import { defaultEngine, type Engine, loadEngine } from "../core/engine.ts";
+import { defaultEngine, type Engine } from "../core/engine.ts";
 import type { JsonObject } from "../core/json.ts";
 import { forgetBaselines } from "../core/render/render.ts";
 import { cacheFile } from "../functions/shared/code-cache.ts";
 import { reviewFor } from "../test/helpers/fixtures.ts";
+import { installedEngine } from "../test/helpers/istio-releases.ts";
 import { corpusRows } from "./corpus.ts";
 import { bundleSizes, coldStart, deployNode, loopback, type Stats } from "./handlers.ts";
 
@@ -67,17 +68,6 @@ const builtin = defaultEngine();
 const hello = helloPod();
 const many = manyEnvPod();
 
-/** Istio 1.30.3's own ConfigMaps (shared/fixtures/istio-releases), rendered by the Go-template engine. */
-function istioEngine(release: string): Engine {
-  const dir = resolve(SHARED, "fixtures/istio-releases", release, "configmaps");
-  const text = ["istio-sidecar-injector.yaml", "istio.yaml"]
-    .map((f) => readFileSync(resolve(dir, f), "utf8"))
-    .join("---\n");
-  const loaded = loadEngine(text, { env: { ENABLE_NATIVE_SIDECARS: "true" } });
-  if (!loaded.ok) throw new Error(`Istio ${release} ConfigMaps do not load: ${loaded.error}`);
-  return loaded.value;
-}
-
 /** `remember`: as the handlers call it, with the memory of answers (core/admission/repeat.ts). */
 function check(body: JsonObject, engine: Engine, remember = false): void {
   const res = admit(body, engine, "/inject", { remember }).review.response;
@@ -98,7 +88,7 @@ function distinctPod(i: number): JsonObject {
 const rows: [string, Stats][] = [];
 for (const [label, engine] of [
   ["built-in templates", builtin],
-  ["Istio 1.30.3 ConfigMap (Go templates)", istioEngine("1.30.3")],
+  ["Istio 1.30.3 ConfigMap (Go templates)", installedEngine("1.30.3")],
 ] as const) {
   const admitted = (review: JsonObject) => check(review, engine);
   rows.push([

@@ -8,11 +8,12 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse } from "yaml";
 import { admit } from "../core/admission/admit.ts";
-import { defaultEngine, type Engine, loadEngine } from "../core/engine.ts";
+import { defaultEngine, type Engine } from "../core/engine.ts";
 import type { JsonObject } from "../core/json.ts";
 import { configureLogs } from "../functions/shared/log.ts";
 import { createApp, fixedSource } from "../functions/shared/router.ts";
 import { reviewFor, SHARED } from "../test/helpers/fixtures.ts";
+import { installedEngine } from "../test/helpers/istio-releases.ts";
 import { distinctReview, loopback, replicaReview } from "./handlers.ts";
 
 function helloPod(): JsonObject {
@@ -29,16 +30,6 @@ function distinctPod(base: JsonObject, i: number): JsonObject {
   meta.labels = { ...((meta.labels as JsonObject) ?? {}), app: `hello-${i}` };
   meta.annotations = { ...((meta.annotations as JsonObject) ?? {}), "example.com/build": `b${i}` };
   return pod;
-}
-
-function istioEngine(): Engine {
-  const dir = resolve(SHARED, "fixtures/istio-releases/1.30.3/configmaps");
-  const text = ["istio-sidecar-injector.yaml", "istio.yaml"]
-    .map((f) => readFileSync(resolve(dir, f), "utf8"))
-    .join("---\n");
-  const loaded = loadEngine(text, { env: { ENABLE_NATIVE_SIDECARS: "true" } });
-  if (!loaded.ok) throw new Error(loaded.error);
-  return loaded.value;
 }
 
 function report(label: string, times: number[]): void {
@@ -101,4 +92,4 @@ const [which = "builtin", arg = ""] = process.argv.slice(2);
 const n = Number(process.argv[which === "handle" ? 4 : 3] ?? 3000) || 3000;
 if (which === "handle") void handleLoop(arg || "distinct", n);
 else if (which === "loopback") void loopbackRows(n);
-else admitLoop(which === "go" ? istioEngine() : defaultEngine(), n);
+else admitLoop(which === "go" ? installedEngine("1.30.3") : defaultEngine(), n);

@@ -91,6 +91,19 @@ export function releaseEnv(c: IstioCase): Record<string, string> {
   };
 }
 
+/**
+ * The engine for a default install of `release`: its two ConfigMaps as the cluster holds them (no
+ * case's settings), with native sidecars on as istiod detects them on current nodes. For benchmarks
+ * and properties that need Istio's own templates, not a corpus case.
+ */
+export function installedEngine(release: string): Engine {
+  const dir = `${dirOf(release)}/configmaps`;
+  const text = ["istio-sidecar-injector.yaml", "istio.yaml"].map((f) => readShared(dir, f)).join("---\n");
+  const loaded = loadEngine(text, { env: { ENABLE_NATIVE_SIDECARS: "true" } });
+  if (!loaded.ok) throw new Error(`Istio ${release} ConfigMaps do not load: ${loaded.error}`);
+  return loaded.value;
+}
+
 export function releaseEngine(release: string, c: ReleaseCase): Result<Engine> {
   return loadEngine(releaseConfigMaps(release, c), { env: releaseEnv(c) });
 }

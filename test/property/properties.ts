@@ -1,6 +1,5 @@
 import { strict as assert } from "node:assert";
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
 import fc from "fast-check";
 import { Pod } from "kubernetes-models/v1/Pod";
 import { applyPatch } from "rfc6902";
@@ -8,6 +7,8 @@ import { defaultEngine, type Engine, loadEngine } from "../../core/engine.ts";
 import { isObject, type JsonObject } from "../../core/json.ts";
 import { configureLogs } from "../../functions/shared/log.ts";
 import { createApp, fixedSource, type WebResponse } from "../../functions/shared/router.ts";
+import { sharedPath } from "../helpers/fixtures.ts";
+import { installedEngine } from "../helpers/istio-releases.ts";
 
 /**
  * The properties the webhook must keep whatever it is sent, written with node:assert so they run
@@ -240,14 +241,8 @@ export interface Harness {
 
 /** Istio 1.30.3's ConfigMaps from the shared fixtures (beside the repository), or undefined without them. */
 function istioEngine(): Engine | undefined {
-  const dir = resolve(__dirname, "../../../shared/fixtures/istio-releases/1.30.3/configmaps");
-  if (!existsSync(dir)) return undefined;
-  const text = ["istio-sidecar-injector.yaml", "istio.yaml"]
-    .map((f) => readFileSync(resolve(dir, f), "utf8"))
-    .join("---\n");
-  const loaded = loadEngine(text, { env: { ENABLE_NATIVE_SIDECARS: "true" } });
-  if (!loaded.ok) throw new Error(loaded.error);
-  return loaded.value;
+  if (!existsSync(sharedPath("fixtures/istio-releases/1.30.3/configmaps"))) return undefined;
+  return installedEngine("1.30.3");
 }
 
 /** The shared router over a fixed engine, with a URL token, its logs discarded. */
