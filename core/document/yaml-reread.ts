@@ -1,13 +1,5 @@
 import { clone, type Json } from "../json.ts";
-import {
-  DOCUMENT_MARKER,
-  FastParser,
-  isEntry,
-  keyEnd,
-  type Rules,
-  type Site,
-  scalarAt,
-} from "./yaml-fast.ts";
+import { DOCUMENT_MARKER, isEntry, keyEnd, type Rules, type Site, scalarAt } from "./yaml-fast.ts";
 
 /**
  * Rendered sidecars of different pods are mostly the same text: a pod's name, labels and ports change
@@ -24,17 +16,6 @@ export interface Baseline {
   sites: (Site | undefined)[];
   /** What the lines read as; never handed out, only copies. */
   value: Json;
-}
-
-/** `text` on the fast path with the Sites of its lines (none if it cannot be a baseline); throws BAIL. */
-export function readRecording(
-  text: string,
-  rules: Rules,
-  lines?: string[],
-): { value: Json; lines: string[]; sites: (Site | undefined)[] | undefined } {
-  const parser = new FastParser(text, rules, true, lines);
-  const value = parser.parse();
-  return { value, lines: parser.lines, sites: parser.sites };
 }
 
 /** The value of `lines` as a change of the baseline's scalars (a fresh copy), or undefined if it is not one. */

@@ -1,7 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq, Lexer, type Node, parseAllDocuments, Scalar } from "yaml";
 import { err, type Json, type JsonObject, MAX_DEPTH, ok, type Result } from "../json.ts";
 import { CORE_SCHEMA, ESCAPES, FastParser, type Rules } from "./yaml-fast.ts";
-import { readRecording } from "./yaml-reread.ts";
 
 /**
  * Rendered template text as istiod reads it: sigs.k8s.io/yaml.Unmarshal, i.e. go-yaml v2 (YAML 1.1
@@ -14,21 +13,14 @@ import { readRecording } from "./yaml-reread.ts";
  * up, and the `yaml` package, with every scalar kept as text, parses the whole text instead.
  */
 export function parseYaml11(text: string): Result<Json> {
-  try {
-    return ok(new FastParser(text, GO_YAML).parse());
-  } catch {
-    // Outside the subset, or an error: the general path reads it again and says where.
-  }
-  return parseGeneral(text);
+  const fast = readFast(text, "yaml11", false);
+  // Outside the subset, or an error: the general path reads it again and says where.
+  return fast ? ok(fast.value) : parseGeneral(text);
 }
 
 /** The fast path alone: the value, or undefined where the text is outside its subset (for tests). */
 export function parseYaml11Fast(text: string): Json | undefined {
-  try {
-    return new FastParser(text, GO_YAML).parse();
-  } catch {
-    return undefined;
-  }
+  return readFast(text, "yaml11", false)?.value;
 }
 
 /**
@@ -39,12 +31,7 @@ export function parseYaml11Fast(text: string): Json | undefined {
  * parses with the package, so this path only ever answers what the package would.
  */
 export function parseYaml12Fast(text: string): Json | undefined {
-  if (readAsJson(text)) return undefined;
-  try {
-    return new FastParser(text, CORE_SCHEMA).parse();
-  } catch {
-    return undefined;
-  }
+  return readFast(text, "yaml12", false)?.value;
 }
 
 /** core/document/yaml.ts reads a text that starts with `{` or `[` as JSON first, whose duplicate keys do not fail. */
@@ -54,24 +41,28 @@ function readAsJson(text: string): boolean {
 }
 
 /**
- * The fast path under either reading (go-yaml's YAML 1.1, or the `yaml` package's 1.2), with where each
- * line's scalar sits, for core/document/yaml-reread.ts: undefined outside the subset (or, for 1.2, where
- * the package might read it otherwise), where the caller's general path must read it.
+ * The fast path under either reading (go-yaml's YAML 1.1, or the `yaml` package's 1.2): the value and
+ * the lines, and with `record` where each line's scalar sits (core/document/yaml-reread.ts); undefined
+ * outside the subset (or, for 1.2, where the package might read it otherwise), where the caller's
+ * general path must read it. `lines`: the text split at line breaks, if the caller has it already.
  */
-export function readFast(text: string, schema: "yaml11" | "yaml12", lines?: string[]) {
+export function readFast(text: string, schema: "yaml11" | "yaml12", record = true, lines?: string[]) {
   if (schema === "yaml12" && readAsJson(text)) return undefined;
   try {
-    return readRecording(text, schema === "yaml11" ? GO_YAML : CORE_SCHEMA, lines);
+    const parser = new FastParser(text, fastRules(schema), record, lines);
+    const value = parser.parse();
+    return { value, lines: parser.lines, sites: parser.sites };
   } catch {
     return undefined;
   }
 }
+
 /** The fast path's rules for each reading: go-yaml v2's (YAML 1.1), or the `yaml` package's (1.2 core). */
 export function fastRules(schema: "yaml11" | "yaml12"): Rules {
   return schema === "yaml11" ? GO_YAML : CORE_SCHEMA;
 }
 
-/** The general path alone (for tests and the benchmark). */
+/** The general path alone: what the fast path declines (core/render/render.ts), tests and the benchmark. */
 export function parseYaml11General(text: string): Result<Json> {
   return parseGeneral(text);
 }

@@ -61,7 +61,7 @@ function parseRendered(name: string, template: Template, text: string): Result<J
     const value = reread(slot as Slot & { value: Json }, lines, fastRules(schema));
     if (value !== undefined) return ok(value);
   }
-  const read = readFast(text, schema, lines);
+  const read = readFast(text, schema, true, lines);
   // Outside the fast subset: Go's output as go-yaml reads it; Handlebars' as the `yaml` package does.
   if (read === undefined) return schema === "yaml11" ? parseYaml11General(text) : parseDocument(text);
   if (read.sites) {
