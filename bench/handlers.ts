@@ -1,9 +1,10 @@
 // Handler-level numbers for BENCHMARKS.md: bundle sizes, cold start of a fresh process that loads a
 // bundle and answers its first admission, and warm latency through the local HTTP server.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { defaultEngine, type Engine } from "../core/engine.ts";
 import type { JsonObject } from "../core/json.ts";
 import { createServer } from "../functions/server/node.ts";
@@ -45,62 +46,108 @@ export function deployNode(): string | undefined {
   return candidates.find((p) => p !== undefined && p !== "" && existsSync(p));
 }
 
-function wall(args: string[], node = process.execPath): { ms: number; stdout: string } {
+function wall(
+  args: string[],
+  node = process.execPath,
+  env?: Record<string, string>,
+): { ms: number; stdout: string } {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(node, args, { encoding: "utf8" });
+  const r = spawnSync(node, args, { encoding: "utf8", ...(env ? { env: { ...process.env, ...env } } : {}) });
   if (r.status !== 0) throw new Error(`cold-start probe failed: ${r.stderr}`);
   return { ms: Number(process.hrtime.bigint() - t0) / 1e6, stdout: r.stdout };
 }
 
+/** One way of starting the Lambda bundle: which folder (with or without a code cache) and environment. */
+export interface ColdVariant {
+  label: string;
+  dir: string;
+  env?: Record<string, string>;
+}
+
 export interface ColdStart {
-  bare: Stats;
+  label: string;
   aws: Stats;
+  /** The whole process's median minus bare `node -e 0`'s, measured in the same runs. */
   added: number;
-  /** Inside the probe: requiring the bundle, and answering the first admission (medians, ms). */
+  /**
+   * Inside the probe: requiring the bundle and its init work (config load, priming), and answering
+   * the first admission.
+   */
   load: Stats;
   first: Stats;
 }
 
 /**
- * Fresh process: load the Lambda bundle and answer one admission; minus bare `node -e 0`. The probe
- * also reports, from its own clock, how long the require and the first admission took. `node` is
- * the Node to run both on: the bundle starts from a code cache only on a Node the build made one
- * for (scripts/build.mjs: Node 22 and 24).
+ * Fresh processes: each variant loads the Lambda bundle and answers one admission; bare `node -e 0`
+ * runs between them, so every figure sees the same machine. The probe also reports, from its own
+ * clock, how long loading took and how long the first admission took. Between the two it returns
+ * to the event loop once, as Lambda's runtime client does after loading a handler (it asks the
+ * Runtime API for the first event), so the handler's init work (config load, priming) counts as
+ * loading, where Lambda runs it. A bundle starts from a code cache only on a Node the build made one
+ * for (scripts/build.mjs: Node 22 and 24); `withoutCodeCache` gives a folder as arm64 Lambda sees it.
  */
-export function coldStart(runs = 10, node = process.execPath): ColdStart {
+export function coldStart(
+  variants: ColdVariant[],
+  runs = 10,
+  node = process.execPath,
+): {
+  bare: Stats;
+  variants: ColdStart[];
+} {
   const capture = resolve(process.cwd(), "../shared/fixtures/apiserver/sample-admissionreview-v1.json");
-  const probe = `
+  const probe = (dir: string) => `
     const { performance } = require("perf_hooks");
     const body = require("fs").readFileSync(${JSON.stringify(capture)}, "utf8");
     const t0 = performance.now();
-    const { handler } = require(${JSON.stringify(resolve("dist/aws/index.js"))});
-    const t1 = performance.now();
-    handler({
-      version: "2.0", rawPath: "/inject", rawQueryString: "", headers: { "content-type": "application/json" },
-      requestContext: { http: { method: "POST" }, stage: "$default" }, body, isBase64Encoded: false,
-    }).then((r) => {
-      if (r.statusCode !== 200) process.exit(1);
-      process.stdout.write("\\n@@cold " + JSON.stringify({ load: t1 - t0, first: performance.now() - t1 }) + "\\n");
+    const { handler } = require(${JSON.stringify(resolve(dir, "index.js"))});
+    setImmediate(() => {
+      const t1 = performance.now();
+      handler({
+        version: "2.0", rawPath: "/inject", rawQueryString: "", headers: { "content-type": "application/json" },
+        requestContext: { http: { method: "POST" }, stage: "$default" }, body, isBase64Encoded: false,
+      }).then((r) => {
+        if (r.statusCode !== 200) process.exit(1);
+        process.stdout.write("\\n@@cold " + JSON.stringify({ load: t1 - t0, first: performance.now() - t1 }) + "\\n");
+      });
     });`;
   const bare: number[] = [];
-  const aws: number[] = [];
-  const load: number[] = [];
-  const first: number[] = [];
-  // Interleaved, so both see the same machine.
+  const times = variants.map(() => ({ aws: [] as number[], load: [] as number[], first: [] as number[] }));
   for (let i = 0; i < runs; i++) {
     bare.push(wall(["-e", "0"], node).ms);
-    const r = wall(["-e", probe], node);
-    aws.push(r.ms);
-    // The handler's own log lines share stdout.
-    const line = /@@cold (\{.*\})/.exec(r.stdout)?.[1];
-    if (line === undefined) throw new Error(`cold-start probe printed no timings: ${r.stdout}`);
-    const inner = JSON.parse(line) as { load: number; first: number };
-    load.push(inner.load);
-    first.push(inner.first);
+    variants.forEach((v, k) => {
+      const r = wall(["-e", probe(v.dir)], node, v.env);
+      const t = times[k] as (typeof times)[number];
+      t.aws.push(r.ms);
+      // The handler's own log lines share stdout.
+      const line = /@@cold (\{.*\})/.exec(r.stdout)?.[1];
+      if (line === undefined) throw new Error(`cold-start probe printed no timings: ${r.stdout}`);
+      const inner = JSON.parse(line) as { load: number; first: number };
+      t.load.push(inner.load);
+      t.first.push(inner.first);
+    });
   }
   const b = summarise(bare);
-  const a = summarise(aws);
-  return { bare: b, aws: a, added: a.median - b.median, load: summarise(load), first: summarise(first) };
+  return {
+    bare: b,
+    variants: variants.map((v, k) => {
+      const t = times[k] as (typeof times)[number];
+      const aws = summarise(t.aws);
+      return {
+        label: v.label,
+        aws,
+        added: aws.median - b.median,
+        load: summarise(t.load),
+        first: summarise(t.first),
+      };
+    }),
+  };
+}
+
+/** A copy of a handler folder without its code caches: what a Node the build made none for loads. */
+export function withoutCodeCache(dir: string): string {
+  const copy = mkdtempSync(join(tmpdir(), "outrigger-nocache-"));
+  cpSync(dir, copy, { recursive: true, filter: (src) => !src.endsWith(".cache") });
+  return copy;
 }
 
 /**

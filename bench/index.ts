@@ -2,7 +2,7 @@
 // patch → response), as medians and p99s over many runs. Numbers go to BENCHMARKS.md by hand, with the
 // date and the machine; tests never assert timings.
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { cpus } from "node:os";
 import { resolve } from "node:path";
 import { parse } from "yaml";
@@ -14,7 +14,15 @@ import { cacheFile } from "../functions/shared/code-cache.ts";
 import { reviewFor } from "../test/helpers/fixtures.ts";
 import { installedEngine } from "../test/helpers/istio-releases.ts";
 import { corpusRows } from "./corpus.ts";
-import { bundleSizes, coldStart, deployNode, loopback, type Stats } from "./handlers.ts";
+import {
+  bundleSizes,
+  type ColdVariant,
+  coldStart,
+  deployNode,
+  loopback,
+  type Stats,
+  withoutCodeCache,
+} from "./handlers.ts";
 
 const SHARED = resolve(process.cwd(), "../shared");
 
@@ -181,18 +189,28 @@ async function main(): Promise<void> {
   for (const node of nodes) {
     const version = execFileSync(node, ["--version"], { encoding: "utf8" }).trim();
     const v8 = execFileSync(node, ["-p", "process.versions.v8"], { encoding: "utf8" }).trim();
-    const cache = existsSync(`dist/aws/${cacheFile(v8)}`)
-      ? "a code cache the build made for this Node is read"
-      : "no code cache for this Node";
-    const cold = coldStart(10, node);
+    const cache = existsSync(`dist/aws/${cacheFile(v8)}`);
+    const bare = withoutCodeCache("dist/aws");
+    const variants: ColdVariant[] = [
+      ...(cache
+        ? [{ label: "dist/aws with the code cache the build made for this Node", dir: "dist/aws" }]
+        : []),
+      { label: "dist/aws without a code cache (arm64 Lambda, another Node patch)", dir: bare },
+      {
+        label: "the same without priming (OUTRIGGER_PRIME=false)",
+        dir: bare,
+        env: { OUTRIGGER_PRIME: "false" },
+      },
+    ];
+    const cold = coldStart(variants, 10, node);
+    rmSync(bare, { recursive: true, force: true });
     console.log(
-      `\n| cold start on Node ${version} (fresh process, median of 10; ${cache}) | ms |\n|---|---|`,
+      `\n| cold start on Node ${version} (fresh processes, median of 10 each, interleaved; bare node -e 0: ${cold.bare.median.toFixed(1)} ms) | whole process added | load + init | first admission |\n|---|---|---|---|`,
     );
-    console.log(`| bare node -e 0 | ${cold.bare.median.toFixed(1)} |`);
-    console.log(`| load dist/aws + first admission | ${cold.aws.median.toFixed(1)} |`);
-    console.log(`| added by Outrigger | ${cold.added.toFixed(1)} |`);
-    console.log(`| inside the process: require the bundle | ${cold.load.median.toFixed(1)} |`);
-    console.log(`| inside the process: first admission | ${cold.first.median.toFixed(1)} |`);
+    for (const v of cold.variants)
+      console.log(
+        `| ${v.label} | ${v.added.toFixed(1)} | ${v.load.median.toFixed(1)} | ${v.first.median.toFixed(1)} |`,
+      );
   }
 }
 

@@ -9,7 +9,9 @@ import { type LambdaEvent, type LambdaResult, toResult, toWebRequest } from "./e
  */
 configureLogs({ format: "aws", sink: fdSink(1) });
 
-// Started during the init phase, which Lambda does not bill and runs before the first event.
+// Started during the init phase, which Lambda runs before the first event (and, with provisioned
+// concurrency, ahead of any traffic). The config load and priming are microtasks and timers only
+// for an inline or built-in config, so they finish before the runtime client takes the first event.
 const app = appFromEnv(process.env);
 
 export async function handler(event: LambdaEvent): Promise<LambdaResult> {

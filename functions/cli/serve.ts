@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createSecureContext } from "node:tls";
 import { parseArgs } from "node:util";
 import { createServer, DEFAULT_TIMEOUTS } from "../server/node.ts";
-import { appFromEnv } from "../shared/bootstrap.ts";
+import { appFromEnv, primeEngine } from "../shared/bootstrap.ts";
 import { engineFromFile } from "../shared/engine-file.ts";
 import { log } from "../shared/log.ts";
 import { type App, createApp, fixedSource } from "../shared/router.ts";
@@ -80,6 +80,7 @@ async function runServe(args: string[]): Promise<number> {
     // a token source that fails stops the server rather than opening /inject.
     const tokens = await loadTokens(process.env);
     if (!tokens.ok) throw new InputError(tokens.error);
+    primeEngine(engine.value, process.env);
     app = createApp({ source: fixedSource(engine.value), tokens: tokens.value });
   } else {
     app = await appFromEnv(process.env);

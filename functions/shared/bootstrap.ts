@@ -1,3 +1,6 @@
+import { prime } from "../../core/admission/prime.ts";
+import type { Engine } from "../../core/engine.ts";
+import { booleanEnv } from "./config/auth.ts";
 import type { Env } from "./config/source.ts";
 import { ConfigStore } from "./config/store.ts";
 import { log } from "./log.ts";
@@ -28,5 +31,30 @@ export async function appFromEnv(env: Env): Promise<App> {
     log("ERROR", "URL tokens could not be loaded; refusing every admission", { reason: tokens.error });
     return createApp({ source, tokens: "unavailable" });
   }
+  primeEngine(source.current(), env);
   return createApp({ source, tokens: tokens.value });
+}
+
+/**
+ * Unless `OUTRIGGER_PRIME=false`, answers one admission of the instance's own before the first
+ * request (core/admission/prime.ts), so that request is not the one every function is compiled on.
+ */
+export function primeEngine(engine: Engine | undefined, env: Env): void {
+  if (!engine) return;
+  const wanted = booleanEnv(env, "OUTRIGGER_PRIME", true);
+  if (!wanted.ok) log("WARNING", `${wanted.error}; priming as by default`);
+  else if (!wanted.value) return;
+  const started = performance.now();
+  try {
+    const injected = prime(engine);
+    log("DEBUG", "primed: answered one admission of its own before the first request", {
+      injected,
+      primeMs: Math.round((performance.now() - started) * 1000) / 1000,
+    });
+  } catch (e) {
+    // admit() answers every input; should a template still throw, the first request says so.
+    log("WARNING", "priming failed; the first request answers cold", {
+      reason: e instanceof Error ? e.message.slice(0, 200) : "unknown",
+    });
+  }
 }

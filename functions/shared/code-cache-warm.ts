@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
+import { reviewOf } from "../../core/admission/prime.ts";
 import { bundleScript, cacheFile, readBundle, runBundle, sealCache } from "./code-cache.ts";
 
 /**
@@ -23,50 +24,35 @@ const script = bundleScript(dir, source);
 const module = { exports: {} } as NodeJS.Module;
 runBundle(script, dir, module, createRequire(join(dir, "index.js")));
 
-// A pod as a Deployment's ReplicaSet creates it: the fields the built-in templates read.
-const review = JSON.stringify({
-  apiVersion: "admission.k8s.io/v1",
-  kind: "AdmissionReview",
-  request: {
-    uid: "00000000-0000-0000-0000-000000000000",
-    kind: { group: "", version: "v1", kind: "Pod" },
-    resource: { group: "", version: "v1", resource: "pods" },
-    requestKind: { group: "", version: "v1", kind: "Pod" },
-    requestResource: { group: "", version: "v1", resource: "pods" },
+// A pod as a Deployment's ReplicaSet creates it: the fields the built-in templates read. Not the
+// pod the bundle primes itself with at load (core/admission/prime.ts), so the cache also holds what
+// another pod's shape compiles.
+const review = reviewOf({
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: {
+    generateName: "web-5d4f8c7b9-",
     namespace: "default",
-    operation: "CREATE",
-    userInfo: { username: "system:serviceaccount:kube-system:replicaset-controller" },
-    object: {
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: {
-        generateName: "web-5d4f8c7b9-",
-        namespace: "default",
-        labels: { app: "web", version: "v1", "pod-template-hash": "5d4f8c7b9" },
-        annotations: { "kubectl.kubernetes.io/default-container": "web" },
-        ownerReferences: [
-          { apiVersion: "apps/v1", kind: "ReplicaSet", name: "web-5d4f8c7b9", uid: "1", controller: true },
-        ],
+    labels: { app: "web", version: "v1", "pod-template-hash": "5d4f8c7b9" },
+    annotations: { "kubectl.kubernetes.io/default-container": "web" },
+    ownerReferences: [
+      { apiVersion: "apps/v1", kind: "ReplicaSet", name: "web-5d4f8c7b9", uid: "1", controller: true },
+    ],
+  },
+  spec: {
+    serviceAccountName: "default",
+    containers: [
+      {
+        name: "web",
+        image: "nginx:1.27",
+        ports: [{ name: "http", containerPort: 8080, protocol: "TCP" }],
+        readinessProbe: { httpGet: { path: "/ready", port: 8080 } },
+        livenessProbe: { httpGet: { path: "/live", port: "http" } },
+        resources: { requests: { cpu: "100m", memory: "128Mi" } },
+        volumeMounts: [{ name: "data", mountPath: "/data" }],
       },
-      spec: {
-        serviceAccountName: "default",
-        containers: [
-          {
-            name: "web",
-            image: "nginx:1.27",
-            ports: [{ name: "http", containerPort: 8080, protocol: "TCP" }],
-            readinessProbe: { httpGet: { path: "/ready", port: 8080 } },
-            livenessProbe: { httpGet: { path: "/live", port: "http" } },
-            resources: { requests: { cpu: "100m", memory: "128Mi" } },
-            volumeMounts: [{ name: "data", mountPath: "/data" }],
-          },
-        ],
-        volumes: [{ name: "data", emptyDir: {} }],
-      },
-    },
-    oldObject: null,
-    dryRun: false,
-    options: { apiVersion: "meta.k8s.io/v1", kind: "CreateOptions" },
+    ],
+    volumes: [{ name: "data", emptyDir: {} }],
   },
 });
 

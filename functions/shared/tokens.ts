@@ -3,6 +3,7 @@ import { err, isObject, ok, type Result } from "../../core/json.ts";
 import {
   awsEndpointOverride,
   awsSigner,
+  booleanEnv,
   type Deps,
   depsWithDefaults,
   type Env,
@@ -36,7 +37,7 @@ const SECRET_TIMEOUT_MS = 5_000;
  * which makes that an error. A failure to read the secret is an error, never an empty list.
  */
 export async function loadTokens(env: Env, deps?: Deps): Promise<Result<readonly string[]>> {
-  const require = requireToken(env);
+  const require = booleanEnv(env, "OUTRIGGER_REQUIRE_TOKEN", false);
   if (!require.ok) return require;
   const inline = nonEmpty(env, "OUTRIGGER_TOKENS");
   const secret = nonEmpty(env, "OUTRIGGER_TOKENS_SECRET");
@@ -51,13 +52,6 @@ export async function loadTokens(env: Env, deps?: Deps): Promise<Result<readonly
       "OUTRIGGER_REQUIRE_TOKEN is true but no token is configured (set OUTRIGGER_TOKENS or OUTRIGGER_TOKENS_SECRET)",
     );
   return tokens;
-}
-
-function requireToken(env: Env): Result<boolean> {
-  const raw = nonEmpty(env, "OUTRIGGER_REQUIRE_TOKEN")?.toLowerCase();
-  if (raw === undefined || raw === "false" || raw === "0") return ok(false);
-  if (raw === "true" || raw === "1") return ok(true);
-  return err("OUTRIGGER_REQUIRE_TOKEN: must be true or false");
 }
 
 /** Tokens from text separated by commas or newlines; blanks are skipped, duplicates dropped. */

@@ -26,6 +26,15 @@ export function nonEmpty(env: Env, name: string): string | undefined {
   return v ? v : undefined;
 }
 
+/** A switch: `true`/`1` or `false`/`0` in any case, `fallback` when unset; anything else an error naming it. */
+export function booleanEnv(env: Env, name: string, fallback: boolean): Result<boolean> {
+  const raw = nonEmpty(env, name)?.toLowerCase();
+  if (raw === undefined) return ok(fallback);
+  if (raw === "true" || raw === "1") return ok(true);
+  if (raw === "false" || raw === "0") return ok(false);
+  return err(`${name}: must be true or false`);
+}
+
 // ---------------------------------------------------------------------------------------------
 // AWS
 
