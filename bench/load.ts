@@ -29,7 +29,7 @@ import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import autocannon from "autocannon";
 import type { JsonObject } from "../core/json.ts";
-import { distinctReview, replicaReview } from "./handlers.ts";
+import { bodiesLike, distinctReview, replicaReview } from "./handlers.ts";
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const RATE = Number(process.env.LOAD_RATE ?? 2000);
@@ -39,8 +39,9 @@ const SOCKETS = Number(process.env.LOAD_SOCKETS ?? CONNECTIONS);
 const WARMUP_SECONDS = 10;
 /**
  * The share of distinct pods (own name, labels, annotations: no memory can answer them), the rest
- * replicas (the captured pod as a ReplicaSet creates it, again and again: handlers.ts replicaReview),
- * as a cluster rolling out and scaling sees them.
+ * replicas (the captured pod as a ReplicaSet creates it, again and again, each with its own
+ * kube-api-access-xxxxx token volume as the API server gives it: handlers.ts replicaReview), as a
+ * cluster rolling out and scaling sees them.
  */
 const DISTINCT = Number(process.env.LOAD_DISTINCT ?? 0.2);
 /**
@@ -69,18 +70,20 @@ function mixedBodies(captured: string): Mix {
   // Each run names its pods apart from the runs before (the server remembers across runs).
   const runId = `r${++runs}`;
   const base = JSON.parse(captured) as JsonObject;
-  const replica = replicaReview(base);
+  // Replicas as a cluster sends them: each with its own kube-api-access-xxxxx token volume.
+  const replica = bodiesLike(base, replicaReview);
+  const distinct = bodiesLike(base, distinctReview);
   const counts = { total: 0, distinct: 0 };
   let n = 0;
   let owed = 0;
   const next = () => {
     counts.total++;
     owed += DISTINCT;
-    if (owed < 1) return replica;
+    if (owed < 1) return replica((counts.total % 36 ** 5).toString(36).padStart(5, "0"));
     owed -= 1;
     n++;
     counts.distinct++;
-    return distinctReview(base, `${runId}-${n}`);
+    return distinct(`${runId}-${n}`);
   };
   return { next, counts };
 }
@@ -392,7 +395,7 @@ async function main() {
   console.log(
     `load: node ${process.version}, ${SECONDS} s per run after ${WARMUP_SECONDS} s of warm-up; server (one process, one thread)` +
       (pin ? " pinned to core 0, load generators pinned to core 1" : " and load generators unpinned") +
-      `; no pipelining; mix: ${Math.round(DISTINCT * 100)}% distinct pods (no memory hit), ${Math.round((1 - DISTINCT) * 100)}% replicas (the captured pod with generateName, again)`,
+      `; no pipelining; mix: ${Math.round(DISTINCT * 100)}% distinct pods (no memory hit), ${Math.round((1 - DISTINCT) * 100)}% replicas (the captured pod with generateName, again, each with its own token volume name)`,
   );
   const even = `paced ${RATE}/s even`;
   const poisson = `paced ${RATE}/s Poisson`;
