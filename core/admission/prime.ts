@@ -5,7 +5,7 @@ import { admitHttp } from "./http.ts";
 
 /**
  * A cold instance answers its first admission in its interpreter: every function on the data path
- * is compiled on its first call, and none has type feedback yet (13 to 20 ms on Node 22 for the
+ * is compiled on its first call, and none has type feedback yet (10 to 14 ms on Node 22 for the
  * built-in config, against 0.3 ms warm; BENCHMARKS.md). Where no V8 code cache is taken (arm64
  * Lambda, a Node patch the build did not see, Lambda's heap flags), that lands on the first pod a
  * cluster creates. So the handlers answer one admission of their own at start-up, while the
