@@ -12,7 +12,7 @@ import type { JsonObject } from "../core/json.ts";
 import { forgetBaselines } from "../core/render/render.ts";
 import { cacheFile } from "../functions/shared/code-cache.ts";
 import { reviewFor } from "../test/helpers/fixtures.ts";
-import { installedEngine } from "../test/helpers/istio-releases.ts";
+import { installedConfigMaps, installedEngine } from "../test/helpers/istio-releases.ts";
 import { corpusRows } from "./corpus.ts";
 import {
   bundleSizes,
@@ -200,6 +200,13 @@ async function main(): Promise<void> {
         label: "the same without priming (OUTRIGGER_PRIME=false)",
         dir: bare,
         env: { OUTRIGGER_PRIME: "false" },
+      },
+      // What most users start: their cluster's own ConfigMaps, through the Go-template engine (loaded
+      // on demand) and the render check every config but the built-in passes at load.
+      {
+        label: "without a code cache, Istio 1.30.3's ConfigMaps inline (OUTRIGGER_CONFIG)",
+        dir: bare,
+        env: { OUTRIGGER_CONFIG: installedConfigMaps("1.30.3"), ENABLE_NATIVE_SIDECARS: "true" },
       },
     ];
     const cold = coldStart(variants, 10, node);

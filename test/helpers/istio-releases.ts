@@ -97,11 +97,15 @@ export function releaseEnv(c: IstioCase): Record<string, string> {
  * and properties that need Istio's own templates, not a corpus case.
  */
 export function installedEngine(release: string): Engine {
-  const dir = `${dirOf(release)}/configmaps`;
-  const text = ["istio-sidecar-injector.yaml", "istio.yaml"].map((f) => readShared(dir, f)).join("---\n");
-  const loaded = loadEngine(text, { env: { ENABLE_NATIVE_SIDECARS: "true" } });
+  const loaded = loadEngine(installedConfigMaps(release), { env: { ENABLE_NATIVE_SIDECARS: "true" } });
   if (!loaded.ok) throw new Error(`Istio ${release} ConfigMaps do not load: ${loaded.error}`);
   return loaded.value;
+}
+
+/** A default install's two ConfigMaps as one YAML stream, as a user exports them (`kubectl get -o yaml`). */
+export function installedConfigMaps(release: string): string {
+  const dir = `${dirOf(release)}/configmaps`;
+  return ["istio-sidecar-injector.yaml", "istio.yaml"].map((f) => readShared(dir, f)).join("---\n");
 }
 
 export function releaseEngine(release: string, c: ReleaseCase): Result<Engine> {
