@@ -260,7 +260,8 @@ class Parser {
   private seen = 0;
   private vars: string[] = ["$"];
   private rangeDepth = 0;
-  private actionLine = 0;
+  /** Where the action being parsed starts (its line only matters in an error: counted then). */
+  private actionPos: number | undefined;
   private readonly treeSet = new Map<string, Tree>();
 
   constructor(
@@ -327,8 +328,9 @@ class Parser {
     if (t.type === "error") {
       let extra = "";
       const line = lineAt(this.text, t.pos);
-      if (this.actionLine !== 0 && this.actionLine !== line) {
-        extra = ` in action started at ${this.name}:${this.actionLine}`;
+      const actionLine = this.actionPos === undefined ? 0 : lineAt(this.text, this.actionPos);
+      if (actionLine !== 0 && actionLine !== line) {
+        extra = ` in action started at ${this.name}:${actionLine}`;
         if (t.val.endsWith(" action")) extra = extra.slice(" in action".length);
       }
       this.errorf(`${t.val}${extra}`);
@@ -394,11 +396,11 @@ class Parser {
     const t = this.nextNonSpace();
     if (t.type === "text") return { kind: "text", pos: t.pos, text: t.val };
     if (t.type === "leftDelim") {
-      this.actionLine = lineAt(this.text, t.pos);
+      this.actionPos = t.pos;
       try {
         return this.action();
       } finally {
-        this.actionLine = 0;
+        this.actionPos = undefined;
       }
     }
     this.unexpected(t, "input");
