@@ -190,27 +190,27 @@ async function main(): Promise<void> {
     const version = execFileSync(node, ["--version"], { encoding: "utf8" }).trim();
     const v8 = execFileSync(node, ["-p", "process.versions.v8"], { encoding: "utf8" }).trim();
     const cache = existsSync(`dist/aws/${cacheFile(v8)}`);
-    const bare = withoutCodeCache("dist/aws");
+    const uncached = withoutCodeCache("dist/aws");
     const variants: ColdVariant[] = [
       ...(cache
         ? [{ label: "dist/aws with the code cache the build made for this Node", dir: "dist/aws" }]
         : []),
-      { label: "dist/aws without a code cache (arm64 Lambda, another Node patch)", dir: bare },
+      { label: "dist/aws without a code cache (arm64 Lambda, another Node patch)", dir: uncached },
       {
         label: "the same without priming (OUTRIGGER_PRIME=false)",
-        dir: bare,
+        dir: uncached,
         env: { OUTRIGGER_PRIME: "false" },
       },
       // What most users start: their cluster's own ConfigMaps, through the Go-template engine (loaded
       // on demand) and the render check every config but the built-in passes at load.
       {
         label: "without a code cache, Istio 1.30.3's ConfigMaps inline (OUTRIGGER_CONFIG)",
-        dir: bare,
+        dir: uncached,
         env: { OUTRIGGER_CONFIG: installedConfigMaps("1.30.3"), ENABLE_NATIVE_SIDECARS: "true" },
       },
     ];
     const cold = coldStart(variants, 10, node);
-    rmSync(bare, { recursive: true, force: true });
+    rmSync(uncached, { recursive: true, force: true });
     console.log(
       `\n| cold start on Node ${version} (fresh processes, median of 10 each, interleaved; bare node -e 0: ${cold.bare.median.toFixed(1)} ms) | whole process added | load + init | first admission |\n|---|---|---|---|`,
     );
