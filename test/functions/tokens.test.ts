@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { booleanEnv } from "../../functions/shared/config/auth.ts";
 import { configureLogs } from "../../functions/shared/log.ts";
 import { loadTokens, matchToken, parseTokens, tokenFromPath } from "../../functions/shared/tokens.ts";
 import { type GoogleFake, startGoogleFake } from "../helpers/gcs-fake.ts";
@@ -98,7 +99,23 @@ describe("loadTokens from the environment", () => {
       ok: true,
       value: [NEW],
     });
-    expect(await loadTokens({ OUTRIGGER_REQUIRE_TOKEN: "yes please" })).toMatchObject({ ok: false });
+    expect(await loadTokens({ OUTRIGGER_REQUIRE_TOKEN: "yes please" })).toEqual({
+      ok: false,
+      error: "OUTRIGGER_REQUIRE_TOKEN: must be true or false",
+    });
+  });
+
+  it("reads a switch of the environment (booleanEnv, shared with OUTRIGGER_PRIME) in any case, else names it", () => {
+    for (const v of ["true", "TRUE", " 1 "])
+      expect(booleanEnv({ X: v }, "X", false)).toEqual({ ok: true, value: true });
+    for (const v of ["false", "False", "0"])
+      expect(booleanEnv({ X: v }, "X", true)).toEqual({ ok: true, value: false });
+    for (const v of [undefined, "", "  "]) {
+      expect(booleanEnv({ X: v }, "X", true)).toEqual({ ok: true, value: true });
+      expect(booleanEnv({ X: v }, "X", false)).toEqual({ ok: true, value: false });
+    }
+    for (const v of ["yes", "on", "2", "truthy"])
+      expect(booleanEnv({ X: v }, "X", true)).toEqual({ ok: false, error: "X: must be true or false" });
   });
 
   it("refuses both sources at once, and unknown secret schemes", async () => {
