@@ -36,7 +36,11 @@ export function checkTemplates(
     if (!data.ok) continue;
     for (const [name, template] of templates) {
       if (failed.has(name)) continue;
-      const bounded: Template = { syntax: template.syntax, render: (d) => template.render(d, limits) };
+      const bounded: Template = {
+        syntax: template.syntax,
+        render: (d) => template.render(d, limits),
+        refuses: (value) => template.refuses?.(value),
+      };
       const rendered: Result<unknown> = renderTemplate(name, bounded, data.value);
       if (!rendered.ok)
         failed.set(

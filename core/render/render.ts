@@ -34,7 +34,8 @@ export function renderTemplate(name: string, template: Template, data: TemplateD
   if (!doc.ok) return err(`template ${JSON.stringify(name)} rendered text that is ${doc.error}`);
   const value = doc.value ?? {};
   if (!isObject(value)) return err(`template ${JSON.stringify(name)} must render a mapping (a partial Pod)`);
-  return ok(value);
+  const refused = template.refuses?.(value);
+  return refused === undefined ? ok(value) : err(refused);
 }
 
 /** Forgets every baseline: for a benchmark row that must parse every text whole. */

@@ -1,5 +1,5 @@
 import type { TemplateSyntax } from "../config/types.ts";
-import { err, ok, type Result } from "../json.ts";
+import { err, type JsonObject, ok, type Result } from "../json.ts";
 import { builtinTemplate, compileTemplate, renderErrorMessage, type TemplateFn } from "./compile.ts";
 import type { TemplateData } from "./data.ts";
 import { compileGoTemplate } from "./go/engine.ts";
@@ -15,6 +15,12 @@ export interface Template {
   readonly syntax: TemplateSyntax;
   /** Renders within `limits` (the admission budget when left out); a render over budget is an error. */
   render(data: TemplateData, limits?: RenderLimits): Result<string>;
+  /**
+   * Why the rendered text, read back, is a value the engine's own injector could not have put into
+   * a pod, if it is one: istiod decodes Go templates' output into corev1.Pod (go/decode.ts).
+   * Handlebars' output needs no such check: compile.ts writes every value as a typed scalar.
+   */
+  refuses?(value: JsonObject): string | undefined;
 }
 
 /**

@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import type { JsonObject } from "../../core/json.ts";
 import { runCli } from "../helpers/cli.ts";
+import { readShared } from "../helpers/fixtures.ts";
+import { helmMerge } from "../helpers/istio-releases.ts";
 import { editedDeploymentConfig, proxyOf } from "./canary-fixture.ts";
 
 /**
@@ -30,6 +32,14 @@ const disabled = write("disabled.yaml", editedDeploymentConfig(["1-30", "1-31"],
 const POD =
   "apiVersion: v1\nkind: Pod\nmetadata: {name: web, labels: {app: web}}\nspec: {containers: [{name: app, image: nginx}]}\n";
 const pod = write("pod.yaml", POD);
+
+/** A default install's injector values (the ConfigMap's `data.values`) for `release`. */
+function releaseValues(release: string): JsonObject {
+  const cm = parseAllDocuments(
+    readShared(`fixtures/istio-releases/${release}/configmaps/istio-sidecar-injector.yaml`),
+  )[0]?.toJSON() as { data: { values: string } };
+  return JSON.parse(cm.data.values) as JsonObject;
+}
 
 function injected(args: string[]): { image: string; native: boolean } | undefined {
   const r = runCli(["inject", "-f", pod, "--config", config, ...args]);
@@ -75,17 +85,33 @@ describe("outrigger inject over several revisions", () => {
   });
 
   it("--valuesFile replaces the data of the revision --revision names, a tag resolved, or the default one", () => {
-    const values = write(
+    // A whole values document, as istioctl's --valuesFile takes one: that release's own, another hub and tag.
+    // (A document with only these two keys leaves the templates printing `<no value>` into typed fields,
+    // which istioctl fails on and so does Outrigger: core/render/go/decode.ts.)
+    const values = (release: string) =>
+      write(
+        `values-${release}.json`,
+        JSON.stringify(
+          helmMerge(releaseValues(release), { global: { hub: "example.org/mesh", tag: "9.9.9" } }),
+        ),
+      );
+    expect(injected(["--revision", "prod", "--valuesFile", values("1.31.0-rc.0")])?.image).toBe(
+      "example.org/mesh/proxyv2:9.9.9",
+    );
+    expect(injected(["--revision", "1-30", "--valuesFile", values("1.30.3")])?.image).toBe(
+      "example.org/mesh/proxyv2:9.9.9",
+    );
+    expect(injected(["--valuesFile", values("1.30.3")])?.image).toBe("example.org/mesh/proxyv2:9.9.9");
+  });
+
+  it("a --valuesFile that leaves the templates printing `<no value>` into a typed field exits 1 naming it", () => {
+    const partial = write(
       "values.json",
       JSON.stringify({ global: { hub: "example.org/mesh", tag: "9.9.9" } }),
     );
-    expect(injected(["--revision", "prod", "--valuesFile", values])?.image).toBe(
-      "example.org/mesh/proxyv2:9.9.9",
-    );
-    expect(injected(["--revision", "1-30", "--valuesFile", values])?.image).toBe(
-      "example.org/mesh/proxyv2:9.9.9",
-    );
-    expect(injected(["--valuesFile", values])?.image).toBe("example.org/mesh/proxyv2:9.9.9");
+    const r = runCli(["inject", "-f", pod, "--config", config, "--valuesFile", partial]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("unmarshal patched pod: json: cannot unmarshal string into Go struct field");
   });
 });
 

@@ -4,6 +4,7 @@ import { checkContained, riskyPodStrings } from "../structure.ts";
 import { RENDER_LIMITS, type Template } from "../template.ts";
 import { argInt, argString } from "./args.ts";
 import { goTemplateData } from "./data.ts";
+import { podDecodeError } from "./decode.ts";
 import { istioFuncs } from "./istio-funcs.ts";
 import { sprigFuncs } from "./sprig/index.ts";
 import { executeGoTemplate, type GoTemplate, parseGoTemplate } from "./template.ts";
@@ -82,6 +83,10 @@ export function compileGoTemplate(name: string, text: string): Result<Template> 
       if (!out.ok) return err(`template "${name}": ${out.error}`);
       const contained = checkContained(name, out.value, risky);
       return contained.ok ? out : contained;
+    },
+    refuses(value) {
+      const error = podDecodeError(value);
+      return error === undefined ? undefined : `template "${name}": unmarshal patched pod: ${error}`;
     },
   });
 }
