@@ -1,4 +1,5 @@
 import { isObject, type Json, type JsonObject } from "../../json.ts";
+import { typeName } from "./fmt.ts";
 import { OBJECT_META, POD_SPEC, TYPE_META } from "./kube-types.ts";
 import type { FieldDesc, GoType } from "./values.ts";
 
@@ -135,6 +136,7 @@ function structInfo(t: GoType & { kind: "struct" }): StructInfo {
   return info;
 }
 
+/** encoding/json's error; `t` is never a pointer here (decode steps through them, as Go's indirect does). */
 function mismatch(
   v: Json,
   t: GoType,
@@ -150,25 +152,4 @@ function jsonKind(v: Json): string {
   if (Array.isArray(v)) return "array";
   if (typeof v === "object") return "object";
   return typeof v === "boolean" ? "bool" : typeof v;
-}
-
-/** Go's reflect.Type.String() of a descriptor. */
-function typeName(t: GoType): string {
-  switch (t.kind) {
-    case "ptr":
-      return typeName(t.elem);
-    case "slice":
-      return `[]${typeName(t.elem)}`;
-    case "map":
-      return t.name ?? `map[string]${typeName(t.elem)}`;
-    case "struct":
-    case "enum":
-      return t.name;
-    case "interface":
-      return "interface {}";
-    case "duration":
-      return "durationpb.Duration";
-    default:
-      return t.name ?? t.kind;
-  }
 }

@@ -28,7 +28,8 @@ export { canBackquote, formatFloat, isPrint, quote, quoteRune, quoteToASCII } fr
 // ---------------------------------------------------------------------------------------------------
 // Type names (%T and the error forms)
 
-function typeName(t: GoType): string {
+/** Go's reflect.Type.String() of a descriptor: what %T prints. */
+export function typeName(t: GoType): string {
   switch (t.kind) {
     case "struct":
     case "enum":
